@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+
+// The server under test: the binary built by `cargo leptos build`, started on
+// a fresh embedded database in target/e2e-data (the test script empties it).
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const chromium = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL,
+    launchOptions: chromium,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'hydrated', use: { javaScriptEnabled: true } },
+    // Every page must also work as plain server-rendered HTML.
+    { name: 'no-javascript', use: { javaScriptEnabled: false }, grep: /@no-js/ },
+  ],
+  webServer: {
+    command: process.env.VITALBOARD_BIN ?? '../target/debug/vitalboard',
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'sqlite://target/e2e-data/vitalboard.db',
+      RUST_LOG: 'warn',
+    },
+  },
+});

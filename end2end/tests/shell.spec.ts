@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+
+test('the shell hydrates and a server function round trip updates the page', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+
+  const status = page.getByTestId('system-status');
+  await expect(status).toContainText('SQLite — up');
+  await expect(page.getByTestId('check-count')).toHaveText('Loaded with the page.');
+  const firstTime = await page.getByTestId('server-time').textContent();
+
+  await page.getByTestId('check-status').click();
+  await expect(page.getByTestId('check-count')).toHaveText('Checked once since the page loaded.');
+  await page.getByTestId('check-status').click();
+  await expect(page.getByTestId('check-count')).toHaveText('Checked 2 times since the page loaded.');
+  await expect(page.getByTestId('server-time')).not.toHaveText(firstTime ?? '');
+
+  await page.screenshot({ path: 'test-results/screens/dashboard-1280.png', fullPage: true });
+});
+
+test('the sidebar navigates between sections without reloading', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('API');
+  await expect(page.getByTestId('endpoint').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+});
+
+test('server-rendered pages are complete without JavaScript @no-js', async ({ page }) => {
+  await page.goto('/');
+  for (const entry of ['Dashboard', 'Patients', 'Administration', 'Settings', 'API']) {
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: entry })).toBeVisible();
+  }
+  await expect(page.getByTestId('system-status')).toContainText('SQLite — up');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: `test-results/screens/dashboard-375-${test.info().project.name}.png`, fullPage: true });
+});

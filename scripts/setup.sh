@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building vitalboard needs, skipping what is already present.
+# With --test it also installs what the tests need (Chromium, Playwright).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen` pin in Cargo.toml
+CARGO_LEPTOS_VERSION=0.3.10
+BINARYEN_VERSION=132
+# Tool installs do not need link-time optimisation; without it they build in a fraction of the time.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
+step() { printf '\n== %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  step "installing cargo-leptos $CARGO_LEPTOS_VERSION"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --force
+fi
+
+if ! command -v wasm-opt >/dev/null; then
+  step "installing wasm-opt (binaryen $BINARYEN_VERSION)"
+  npm install --global "binaryen@$BINARYEN_VERSION"
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  if ! command -v chromium >/dev/null; then
+    step "installing Chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+  if [[ ! -x end2end/node_modules/.bin/playwright ]] || ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json; then
+    step "installing Playwright (without browsers; the tests use the system's Chromium)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+fi

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check and test of vitalboard: formatting, lints of both sides,
+# Rust unit and integration tests (SQLite, and PostgreSQL when 127.0.0.1:5432
+# answers), then the Playwright suite in the system's Chromium against a
+# freshly started server on a fresh database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints (server and browser)"
+cargo clippy --workspace --all-targets --features ssr -- -D warnings
+cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "build (server binary and browser bundle)"
+cargo leptos build
+
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  export VITALBOARD_TEST_POSTGRES="${VITALBOARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+  step "Rust tests on SQLite and PostgreSQL ($VITALBOARD_TEST_POSTGRES)"
+else
+  step "Rust tests on SQLite (no PostgreSQL at 127.0.0.1:5432)"
+fi
+cargo test --workspace --features ssr
+
+step "browser tests (Playwright, system Chromium)"
+rm -rf target/e2e-data
+(cd end2end && npx playwright test)

@@ -1,0 +1,100 @@
+//! The application shell, router and top-level pages.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::docs::ui::ApiPage;
+use crate::system::ui::SystemStatusCard;
+use crate::ui::layout::Layout;
+
+/// The HTML document every page is rendered into.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vitalboard.css" />
+        <Title formatter=|page: String| format!("{page} · vitalboard") />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/patients") view=|| view! { <SectionUnavailable name="Patient records" /> } />
+                    <Route path=path!("/admin") view=|| view! { <SectionUnavailable name="Administration" /> } />
+                    <Route path=path!("/settings") view=|| view! { <SectionUnavailable name="Settings" /> } />
+                    <Route path=path!("/api") view=ApiPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated>` once the browser has taken over the page, so
+/// tests and scripts can tell a live page from server-rendered HTML.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+fn DashboardPage() -> impl IntoView {
+    view! {
+        <Title text="Dashboard" />
+        <div class="grid">
+            <SystemStatusCard />
+        </div>
+    }
+}
+
+/// A section whose screens this version does not include yet.
+#[component]
+fn SectionUnavailable(name: &'static str) -> impl IntoView {
+    view! {
+        <Title text=name />
+        <section class="card">
+            <h2>{name}</h2>
+            <p class="muted">{format!("{name} are not part of this version of vitalboard.")}</p>
+        </section>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <section class="card">
+            <h2>"Page not found"</h2>
+            <p>"There is no page at this address. Use the menu to go on."</p>
+        </section>
+    }
+}

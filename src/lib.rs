@@ -1,0 +1,18 @@
+//! vitalboard: live monitoring of ward patients' vital signs, fluid balance
+//! and clinical course.
+
+pub mod app;
+pub mod docs;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod system;
+pub mod ui;
+
+/// Entry point of the browser side: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,5 @@
+//! Small shared components and helpers used by every page.
+
+pub mod icons;
+pub mod layout;
+pub mod time;

@@ -1,0 +1,78 @@
+use serde_json::Value;
+
+use crate::support::{TestServer, every_database};
+
+#[tokio::test]
+async fn healthz_reports_the_database_and_503_when_it_is_gone() {
+    for db in every_database().await {
+        let server = TestServer::start(&db.url()).await;
+        let client = reqwest::Client::new();
+
+        let response = client.get(server.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["database"]["state"], "up");
+        assert!(body["database"]["migrations"].as_u64().unwrap() >= 1);
+
+        server.state.db.close_by_ref().await.unwrap();
+        let response = client.get(server.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), 503);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["database"]["state"], "down");
+        db.remove().await;
+    }
+}
+
+#[tokio::test]
+async fn status_server_function_answers_plain_http() {
+    for db in every_database().await {
+        let server = TestServer::start(&db.url()).await;
+        let expected_backend = if db.url().starts_with("sqlite") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        };
+        let response = reqwest::get(server.url("/api/system/status"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["database"]["backend"], expected_backend);
+        assert_eq!(body["database"]["state"], "up");
+        assert!(body["server_time"].as_str().unwrap().contains('T'));
+        db.remove().await;
+    }
+}
+
+#[tokio::test]
+async fn pages_are_server_rendered_with_the_shell_and_compressed() {
+    let db = crate::support::TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let response = reqwest::Client::new()
+        .get(server.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert!(response.headers().contains_key("x-request-id"));
+
+    let html = reqwest::get(server.url("/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for entry in ["Dashboard", "Patients", "Administration", "Settings", "API"] {
+        assert!(
+            html.contains(&format!("<span>{entry}</span>")),
+            "sidebar lacks {entry}"
+        );
+    }
+    assert!(html.contains("System status"));
+
+    let missing = reqwest::get(server.url("/no/such/page")).await.unwrap();
+    assert_eq!(missing.status(), 404);
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real router on a random port, spoken to as an
+//! outside client would.
+
+mod config;
+mod docs;
+mod health;
+mod startup;
+mod support;

@@ -1,0 +1,112 @@
+//! Starting the real server on a random port against a fresh database.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sea_orm::{ConnectionTrait, Database};
+use tempfile::TempDir;
+use vitalboard::server::{AppState, Config, config::site_options, prepare, router};
+
+/// Environment variable naming an administrative PostgreSQL URL; when set,
+/// every database test also runs against a fresh PostgreSQL database.
+pub const POSTGRES_ENV: &str = "VITALBOARD_TEST_POSTGRES";
+
+/// A database made for one test and removed after it.
+pub enum TestDb {
+    Sqlite(TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        TestDb::Sqlite(tempfile::tempdir().expect("temporary folder"))
+    }
+
+    /// A fresh PostgreSQL database, or `None` when no server is configured.
+    pub async fn postgres() -> Option<Self> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let admin_url = std::env::var(POSTGRES_ENV).ok()?;
+        let name = format!(
+            "vitalboard_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let admin = Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url} does not answer: {e}"));
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await
+            .expect("drop old test database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        Some(TestDb::Postgres { admin_url, name })
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(dir) => format!("sqlite://{}/vitalboard.db", dir.path().display()),
+            TestDb::Postgres { admin_url, name } => {
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(admin_url);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
+    /// Removes a PostgreSQL test database (SQLite folders go with the value).
+    pub async fn remove(self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("admin connection");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+        }
+    }
+}
+
+/// The server running in this test process.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+}
+
+impl TestServer {
+    pub async fn start(database_url: &str) -> Self {
+        let site = concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml");
+        let config = Config {
+            leptos: site_options(site).expect("site settings"),
+            database_url: database_url.to_owned(),
+        };
+        let state = prepare(&config).await.expect("server state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let app = router(state.clone());
+        tokio::spawn(async move { axum_serve(listener, app).await });
+        TestServer { addr, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    axum::serve(listener, app).await.expect("serve");
+}
+
+/// Every database the tests should cover on this machine.
+pub async fn every_database() -> Vec<TestDb> {
+    let mut dbs = vec![TestDb::sqlite()];
+    dbs.extend(TestDb::postgres().await);
+    dbs
+}
