@@ -26,10 +26,10 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "error", content = "details", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("Please sign in.")]
-    Unauthorized,
-    #[error("You are not allowed to do this.")]
-    Forbidden,
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0} was not found.")]
     NotFound(String),
     #[error("{0}")]
@@ -58,8 +58,8 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -68,6 +68,16 @@ impl AppError {
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Request(_) => StatusCode::BAD_REQUEST,
         }
+    }
+
+    /// Not signed in.
+    pub fn unauthorized() -> Self {
+        AppError::Unauthorized("Please sign in.".into())
+    }
+
+    /// Signed in, but the role does not allow this.
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("You are not allowed to do this.".into())
     }
 
     /// A single invalid field.
