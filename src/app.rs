@@ -2,9 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::accounts::ui::admin::AdminPage;
+use crate::accounts::ui::login::LoginPage;
+use crate::accounts::ui::profile::ProfilePage;
+use crate::accounts::ui::provide_user_context;
 use crate::docs::ui::ApiPage;
 use crate::system::ui::SystemStatusCard;
 use crate::ui::layout::Layout;
@@ -30,24 +34,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: layout and routes.
+/// The root component: routes, with the signed-in user shared by all pages.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_user_context();
     mark_hydrated();
+    // Every page waits for its data before the first byte (`SsrMode::Async`),
+    // so it is complete without JavaScript.
     view! {
         <Stylesheet id="leptos" href="/pkg/vitalboard.css" />
         <Title formatter=|page: String| format!("{page} · vitalboard") />
         <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/patients") view=|| view! { <SectionUnavailable name="Patient records" /> } />
-                    <Route path=path!("/admin") view=|| view! { <SectionUnavailable name="Administration" /> } />
-                    <Route path=path!("/settings") view=|| view! { <SectionUnavailable name="Settings" /> } />
-                    <Route path=path!("/api") view=ApiPage />
-                </Routes>
-            </Layout>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("patients") view=|| view! { <SectionUnavailable name="Patient records" /> } ssr=SsrMode::Async />
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=|| view! { <SectionUnavailable name="Settings" /> } ssr=SsrMode::Async />
+                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("api") view=ApiPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }
@@ -92,9 +101,12 @@ fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Not found" />
-        <section class="card">
-            <h2>"Page not found"</h2>
-            <p>"There is no page at this address. Use the menu to go on."</p>
-        </section>
+        <main class="login-screen">
+            <section class="card narrow">
+                <h1>"Page not found"</h1>
+                <p>"There is no page at this address."</p>
+                <p><a href="/">"Go to the dashboard"</a></p>
+            </section>
+        </main>
     }
 }

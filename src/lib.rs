@@ -1,7 +1,10 @@
 //! vitalboard: live monitoring of ward patients' vital signs, fluid balance
 //! and clinical course.
 
+pub mod accounts;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod docs;
 pub mod error;
 #[cfg(feature = "ssr")]

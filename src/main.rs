@@ -2,7 +2,8 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     vitalboard::server::init_tracing();
-    match vitalboard::server::start().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match vitalboard::server::start(&args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("vitalboard: {err}");

@@ -9,9 +9,22 @@ pub fn ApiPage() -> impl IntoView {
         <section class="card prose">
             <h2>"REST API"</h2>
             <p>
-                "Every endpoint speaks JSON. Reads are "<code>"GET"</code>
-                " requests; errors answer with an HTTP status and a body "
-                <code>"{\"error\": kind, \"details\": …}"</code>"."
+                "Every endpoint answers JSON. Reads are "<code>"GET"</code>" requests with
+                their arguments in the query string; writes are "<code>"POST"</code>
+                " requests whose body is a JSON object ("<code>"Content-Type: application/json"</code>
+                ") or a form ("<code>"application/x-www-form-urlencoded"</code>"). Bodies over 256 KiB are refused."
+            </p>
+            <p>
+                "Programs authenticate with "<code>"Authorization: Bearer <token>"</code>
+                " (tokens are made on the Administration page); browsers use the session cookie set by "
+                <code>"/api/auth/login"</code>"."
+            </p>
+            <p>
+                "Errors answer with an HTTP status and a body "
+                <code>"{\"error\": kind, \"details\": …}"</code>
+                ": 400 unreadable request, 401 not signed in, 403 not allowed, 404 not found (also for
+                what the caller may not see), 409 conflict, 422 invalid fields (each named with what is
+                allowed), 429 locked, 503 database unavailable."
             </p>
         </section>
         {ENDPOINTS

@@ -1,14 +1,17 @@
-//! Configuration from environment variables with safe defaults.
+//! Configuration from environment variables and arguments, with safe defaults.
 
 use std::net::SocketAddr;
 use std::path::Path;
 
 use leptos::config::{LeptosOptions, get_configuration};
 
+use crate::accounts::service::FirstAdmin;
+
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";
 /// The site settings file read at start-up when `VITALBOARD_SITE_CONFIG` is not set.
 pub const DEFAULT_SITE_CONFIG: &str = "Leptos.toml";
+const USAGE: &str = "usage: vitalboard [--demo]";
 
 /// Why the server could not start; each prints as one line naming the problem.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +22,8 @@ pub enum StartupError {
     Database(String),
     #[error("database migration failed: {0}")]
     Migration(String),
+    #[error("accounts: {0}")]
+    Accounts(String),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
     #[error("server stopped with an error: {0}")]
@@ -26,24 +31,70 @@ pub enum StartupError {
 }
 
 /// Everything the server needs to know before it starts.
-#[derive(Debug, Clone)]
 pub struct Config {
     pub leptos: LeptosOptions,
     pub database_url: String,
+    /// Create the demo wards and accounts.
+    pub demo: bool,
+    /// Mark the session cookie `Secure` (HTTPS deployments).
+    pub secure_cookies: bool,
+    /// How to make the first administrator when none exists.
+    pub first_admin: FirstAdmin,
 }
 
 impl Config {
-    /// Reads `VITALBOARD_SITE_CONFIG` (site settings file, default `Leptos.toml`,
-    /// itself overridden by `LEPTOS_*` variables) and `DATABASE_URL`.
-    pub fn from_env() -> Result<Self, StartupError> {
+    /// Reads the environment (see README) and the command-line arguments.
+    pub fn from_env(args: &[String]) -> Result<Self, StartupError> {
+        let mut demo = env_flag("VITALBOARD_DEMO")?;
+        for arg in args {
+            match arg.as_str() {
+                "--demo" => demo = true,
+                other => {
+                    return Err(StartupError::Config(format!(
+                        "unknown argument '{other}'; {USAGE}"
+                    )));
+                }
+            }
+        }
         let site_config =
             std::env::var("VITALBOARD_SITE_CONFIG").unwrap_or_else(|_| DEFAULT_SITE_CONFIG.into());
-        let database_url =
-            std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+        let first_admin = match (
+            std::env::var("VITALBOARD_ADMIN_USER"),
+            std::env::var("VITALBOARD_ADMIN_PASSWORD"),
+        ) {
+            (Ok(username), Ok(password)) => FirstAdmin::Given { username, password },
+            (Err(_), Err(_)) => FirstAdmin::Generated,
+            _ => {
+                return Err(StartupError::Config(
+                    "set both VITALBOARD_ADMIN_USER and VITALBOARD_ADMIN_PASSWORD, or neither"
+                        .into(),
+                ));
+            }
+        };
         Ok(Self {
             leptos: site_options(&site_config)?,
-            database_url,
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
+            demo,
+            secure_cookies: env_flag("VITALBOARD_SECURE_COOKIES")?,
+            first_admin,
         })
+    }
+}
+
+/// A yes/no environment variable: unset, `0`, `false` or `no` is no; `1`,
+/// `true` or `yes` is yes; anything else is refused.
+fn env_flag(name: &str) -> Result<bool, StartupError> {
+    match std::env::var(name)
+        .unwrap_or_default()
+        .to_lowercase()
+        .as_str()
+    {
+        "" | "0" | "false" | "no" => Ok(false),
+        "1" | "true" | "yes" => Ok(true),
+        other => Err(StartupError::Config(format!(
+            "{name} is '{other}'; use 1 or 0"
+        ))),
     }
 }
 

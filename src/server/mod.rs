@@ -1,23 +1,40 @@
-//! Server-only plumbing: configuration, database, state, router and start-up.
+//! Server-only plumbing: configuration, database, sessions, router and start-up.
 
 pub mod config;
 pub mod db;
 mod health;
+mod json_body;
+pub mod session_store;
 pub mod state;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
+use axum::middleware::from_fn;
 use axum::routing::get;
+use axum_login::AuthManagerLayerBuilder;
+use axum_login::tower_sessions::cookie::SameSite;
+use axum_login::tower_sessions::cookie::time::Duration as CookieDuration;
+use axum_login::tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::auth::{Backend, require_sign_in};
+use crate::accounts::service::ensure_admin;
 use crate::app::{App, shell};
 pub use config::{Config, StartupError};
+use session_store::DbSessionStore;
 pub use state::AppState;
+
+/// How long a session lasts without use.
+const SESSION_IDLE_HOURS: i64 = 12;
+/// How often expired sessions are deleted.
+const SESSION_SWEEP: Duration = Duration::from_secs(600);
 
 /// Sets up logging from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
@@ -26,8 +43,19 @@ pub fn init_tracing() {
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
-/// The whole HTTP surface: pages, server functions, health check, static files.
-pub fn router(state: AppState) -> Router {
+/// The whole HTTP surface: pages, server functions, health check, static
+/// files, behind sessions and the sign-in guard.
+pub fn router(state: AppState, secure_cookies: bool) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("vitalboard_session")
+        .with_secure(secure_cookies)
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_expiry(Expiry::OnInactivity(CookieDuration::hours(
+            SESSION_IDLE_HOURS,
+        )));
+    let auth = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
+
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
@@ -40,6 +68,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(require_sign_in))
+        .layer(from_fn(json_body::accept_json))
+        .layer(auth)
+        .layer(RequestBodyLimitLayer::new(json_body::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
@@ -47,33 +79,62 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Connects the database, applies migrations and builds the state.
+/// Connects the database, applies migrations, makes sure an administrator
+/// (and in demo mode the demo accounts) exist, and builds the state.
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     let db = db::connect(&config.database_url).await?;
+    if config.demo {
+        crate::demo::ensure(&db)
+            .await
+            .map_err(|e| StartupError::Accounts(format!("cannot create the demo accounts: {e}")))?;
+    }
+    let generated = ensure_admin(&db, config.first_admin.clone())
+        .await
+        .map_err(|e| {
+            StartupError::Accounts(format!("cannot create the first administrator: {e}"))
+        })?;
+    if let Some(password) = generated {
+        tracing::warn!(
+            "no administrator existed: created user 'admin' with the one-time password {password} \
+             (sign in and change it on your profile page)"
+        );
+    }
     Ok(AppState {
         leptos_options: config.leptos.clone(),
         db,
     })
 }
 
-/// Starts the server from the environment and serves until SIGINT or SIGTERM.
-pub async fn start() -> Result<(), StartupError> {
-    let config = Config::from_env()?;
+/// Starts the server from the environment and arguments and serves until
+/// SIGINT or SIGTERM.
+pub async fn start(args: &[String]) -> Result<(), StartupError> {
+    let config = Config::from_env(args)?;
     let addr: SocketAddr = config.leptos.site_addr;
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartupError::Listen(addr, e))?;
+    tokio::spawn(sweep_sessions(DbSessionStore::new(state.db.clone())));
     tracing::info!(
         "vitalboard listening on http://{addr} ({} database)",
         db::backend_name(&state.db)
     );
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state, config.secure_cookies))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartupError::Serve)?;
     tracing::info!("vitalboard stopped");
     Ok(())
+}
+
+async fn sweep_sessions(store: DbSessionStore) {
+    let mut every = tokio::time::interval(SESSION_SWEEP);
+    loop {
+        every.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!("could not delete expired sessions: {e}");
+        }
+    }
 }
 
 async fn shutdown_signal() {

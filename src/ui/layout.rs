@@ -1,34 +1,39 @@
 //! The frame around every page: sidebar navigation and header.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
 use super::icons::{Icon, IconView};
+use crate::accounts::ui::{UserBadge, is_admin};
 
-const NAVIGATION: [(&str, &str, Icon); 5] = [
-    ("/", "Dashboard", Icon::Dashboard),
-    ("/patients", "Patients", Icon::Patients),
-    ("/admin", "Administration", Icon::Administration),
-    ("/settings", "Settings", Icon::Settings),
-    ("/api", "API", Icon::Api),
+/// A navigation entry: path, label, icon, and whether only administrators see it.
+const NAVIGATION: [(&str, &str, Icon, bool); 5] = [
+    ("/", "Dashboard", Icon::Dashboard, false),
+    ("/patients", "Patients", Icon::Patients, false),
+    ("/admin", "Administration", Icon::Administration, true),
+    ("/settings", "Settings", Icon::Settings, false),
+    ("/api", "API", Icon::Api, false),
 ];
 
 /// The page title for a path: the name of its navigation entry.
 fn section_title(path: &str) -> &'static str {
+    if path == "/profile" {
+        return "Your account";
+    }
     NAVIGATION
         .iter()
-        .filter(|(href, _, _)| {
+        .filter(|(href, ..)| {
             *href == path || (*href != "/" && path.starts_with(&format!("{href}/")))
         })
-        .map(|(_, label, _)| *label)
+        .map(|(_, label, ..)| *label)
         .next()
         .unwrap_or("vitalboard")
 }
 
 /// Sidebar, header and the page inside them.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout() -> impl IntoView {
     let location = use_location();
     let title = move || section_title(&location.pathname.get());
     view! {
@@ -41,28 +46,35 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </span>
                     <span class="brand-name">"vital"<strong>"board"</strong></span>
                 </A>
-                <ul class="nav">
-                    {NAVIGATION
-                        .into_iter()
-                        .map(|(href, label, icon)| {
-                            view! {
-                                <li>
-                                    <A href=href exact=href == "/">
-                                        <IconView icon=icon />
-                                        <span>{label}</span>
-                                    </A>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <Suspense fallback=|| ()>
+                    <ul class="nav">
+                        {move || {
+                            let admin = is_admin();
+                            NAVIGATION
+                                .into_iter()
+                                .filter(|(.., admin_only)| admin || !admin_only)
+                                .map(|(href, label, icon, _)| {
+                                    view! {
+                                        <li>
+                                            <A href=href exact=href == "/">
+                                                <IconView icon=icon />
+                                                <span>{label}</span>
+                                            </A>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </Suspense>
             </nav>
             <div class="workspace">
                 <header class="topbar">
                     <h1 class="page-title">{title}</h1>
+                    <UserBadge />
                 </header>
                 <main id="main" class="content" tabindex="-1">
-                    {children()}
+                    <Outlet />
                 </main>
             </div>
         </div>
@@ -79,6 +91,7 @@ mod tests {
         assert_eq!(section_title("/patients"), "Patients");
         assert_eq!(section_title("/patients/12"), "Patients");
         assert_eq!(section_title("/api"), "API");
+        assert_eq!(section_title("/profile"), "Your account");
         assert_eq!(section_title("/nowhere"), "vitalboard");
     }
 }

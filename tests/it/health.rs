@@ -50,7 +50,7 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
     let db = crate::support::TestDb::sqlite();
     let server = TestServer::start(&db.url()).await;
     let response = reqwest::Client::new()
-        .get(server.url("/"))
+        .get(server.url("/login"))
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -59,20 +59,39 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
     assert!(response.headers().contains_key("x-request-id"));
 
-    let html = reqwest::get(server.url("/"))
+    let anonymous = crate::support::client()
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303, "pages need a signed-in user");
+    assert_eq!(anonymous.headers()["location"], "/login?next=/");
+
+    let nurse = crate::support::signed_in(&server, "nurse").await;
+    let html = nurse
+        .get(server.url("/"))
+        .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    for entry in ["Dashboard", "Patients", "Administration", "Settings", "API"] {
+    for entry in ["Dashboard", "Patients", "Settings", "API"] {
         assert!(
             html.contains(&format!("<span>{entry}</span>")),
             "sidebar lacks {entry}"
         );
     }
+    assert!(
+        !html.contains("<span>Administration</span>"),
+        "only administrators see Administration"
+    );
+    assert!(
+        html.contains("Nurse Linh Pham"),
+        "the header names the user"
+    );
     assert!(html.contains("System status"));
 
-    let missing = reqwest::get(server.url("/no/such/page")).await.unwrap();
+    let missing = nurse.get(server.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }

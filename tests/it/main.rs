@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a random port, spoken to as an
 //! outside client would.
 
+mod accounts;
 mod config;
 mod docs;
 mod health;

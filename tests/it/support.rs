@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::{ConnectionTrait, Database};
 use tempfile::TempDir;
+use vitalboard::accounts::service::FirstAdmin;
 use vitalboard::server::{AppState, Config, config::site_options, prepare, router};
 
 /// Environment variable naming an administrative PostgreSQL URL; when set,
@@ -79,18 +80,22 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// The server on `database_url`, with the demo wards and accounts.
     pub async fn start(database_url: &str) -> Self {
         let site = concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml");
         let config = Config {
             leptos: site_options(site).expect("site settings"),
             database_url: database_url.to_owned(),
+            demo: true,
+            secure_cookies: false,
+            first_admin: FirstAdmin::Generated,
         };
         let state = prepare(&config).await.expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("address");
-        let app = router(state.clone());
+        let app = router(state.clone(), false);
         tokio::spawn(async move { axum_serve(listener, app).await });
         TestServer { addr, state }
     }
@@ -109,4 +114,31 @@ pub async fn every_database() -> Vec<TestDb> {
     let mut dbs = vec![TestDb::sqlite()];
     dbs.extend(TestDb::postgres().await);
     dbs
+}
+
+/// A browser-like client with its own cookie jar, not following redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A client signed in as one of the demo users.
+pub async fn signed_in(server: &TestServer, username: &str) -> reqwest::Client {
+    let client = client();
+    let password = format!("vitalboard-{username}");
+    let response = client
+        .post(server.url("/api/auth/login"))
+        .form(&[("username", username), ("password", password.as_str())])
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(
+        response.status(),
+        200,
+        "demo user {username} should sign in"
+    );
+    client
 }

@@ -1,0 +1,193 @@
+//! Server functions of accounts: sign-in, the signed-in user, and the
+//! administration of users, wards and API tokens.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::{ApiToken, CreatedToken, CurrentUser, Role, UserAccount, Ward};
+#[cfg(feature = "ssr")]
+use super::{auth, service};
+use crate::error::AppError;
+
+/// Where to go after signing in: only paths on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// `POST /api/auth/login`: signs in with username and password.
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(
+    username: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<CurrentUser, AppError> {
+    let mut session = auth::current_session()?;
+    let user = session
+        .authenticate(auth::Credentials { username, password })
+        .await
+        .map_err(auth::session_error)?
+        .ok_or_else(|| AppError::Unauthorized(service::WRONG_CREDENTIALS.into()))?;
+    session.login(&user).await.map_err(auth::session_error)?;
+    auth::redirect_form_post(&safe_next(next.as_deref()));
+    Ok(user.current)
+}
+
+/// `POST /api/auth/logout`: ends the session.
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let mut session = auth::current_session()?;
+    session.logout().await.map_err(auth::session_error)?;
+    auth::redirect_form_post("/login");
+    Ok(())
+}
+
+/// `GET /api/auth/me`: the signed-in user, or `null`.
+#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    Ok(auth::current_session()?.user.map(|u| u.current))
+}
+
+/// `POST /api/auth/password`: changes the signed-in user's own password.
+#[server(prefix = "/api", endpoint = "auth/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::change_own_password(&state.db, &caller, current_password, new_password).await
+}
+
+/// `GET /api/wards`: the wards the caller may see.
+#[server(prefix = "/api", endpoint = "wards", input = GetUrl)]
+pub async fn list_wards() -> Result<Vec<Ward>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::list_wards(&state.db, &caller).await
+}
+
+/// `POST /api/wards/create` (administrators).
+#[server(prefix = "/api", endpoint = "wards/create")]
+pub async fn create_ward(name: String) -> Result<Ward, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::create_ward(&state.db, &caller, &name).await
+}
+
+/// `POST /api/wards/rename` (administrators).
+#[server(prefix = "/api", endpoint = "wards/rename")]
+pub async fn rename_ward(id: i32, name: String) -> Result<Ward, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::rename_ward(&state.db, &caller, id, &name).await
+}
+
+/// `GET /api/users` (administrators).
+#[server(prefix = "/api", endpoint = "users", input = GetUrl)]
+pub async fn list_users() -> Result<Vec<UserAccount>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::list_users(&state.db, &caller).await
+}
+
+/// `POST /api/users/create` (administrators).
+#[server(prefix = "/api", endpoint = "users/create")]
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    role: Role,
+    #[server(default)] all_wards: bool,
+    #[server(default)] ward_ids: Vec<i32>,
+    password: String,
+) -> Result<UserAccount, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let new = service::NewUser {
+        username,
+        display_name,
+        role,
+        all_wards,
+        ward_ids,
+        password,
+    };
+    service::create_user(&state.db, &caller, new).await
+}
+
+/// `POST /api/users/update`: name, role and wards (administrators).
+#[server(prefix = "/api", endpoint = "users/update")]
+pub async fn update_user(
+    id: i32,
+    display_name: String,
+    role: Role,
+    #[server(default)] all_wards: bool,
+    #[server(default)] ward_ids: Vec<i32>,
+) -> Result<UserAccount, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let changes = service::UserChanges {
+        id,
+        display_name,
+        role,
+        all_wards,
+        ward_ids,
+    };
+    service::update_user(&state.db, &caller, changes).await
+}
+
+/// `POST /api/users/set-active`: deactivate or reactivate (administrators).
+#[server(prefix = "/api", endpoint = "users/set-active")]
+pub async fn set_user_active(id: i32, active: bool) -> Result<UserAccount, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::set_user_active(&state.db, &caller, id, active).await
+}
+
+/// `POST /api/users/reset-password` (administrators).
+#[server(prefix = "/api", endpoint = "users/reset-password")]
+pub async fn reset_password(id: i32, password: String) -> Result<(), AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::reset_password(&state.db, &caller, id, password).await
+}
+
+/// `GET /api/tokens` (administrators).
+#[server(prefix = "/api", endpoint = "tokens", input = GetUrl)]
+pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::list_tokens(&state.db, &caller).await
+}
+
+/// `POST /api/tokens/create`: the answer holds the secret, shown once (administrators).
+#[server(prefix = "/api", endpoint = "tokens/create")]
+pub async fn create_token(
+    name: String,
+    role: Role,
+    #[server(default)] all_wards: bool,
+    #[server(default)] ward_ids: Vec<i32>,
+) -> Result<CreatedToken, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let new = service::NewToken {
+        name,
+        role,
+        all_wards,
+        ward_ids,
+    };
+    service::create_token(&state.db, &caller, new).await
+}
+
+/// `POST /api/tokens/revoke` (administrators).
+#[server(prefix = "/api", endpoint = "tokens/revoke")]
+pub async fn revoke_token(id: i32) -> Result<ApiToken, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::revoke_token(&state.db, &caller, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/patients?q=1")), "/patients?q=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

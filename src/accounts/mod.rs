@@ -1,0 +1,202 @@
+//! Users, roles, wards, sign-in and API tokens. The types and rules here are
+//! shared by server and browser; `service` is the only code that touches the
+//! account tables.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod entity;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What a user or API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everything, for every ward, plus accounts, wards and API tokens.
+    Admin,
+    /// Doctors and nurses: manage patients and record rounds in their wards.
+    Clinician,
+    /// Remote consultants and students: read-only.
+    Observer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Clinician, Role::Observer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Clinician => "clinician",
+            Role::Observer => "observer",
+        }
+    }
+
+    /// The role's name as shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Clinician => "Clinician",
+            Role::Observer => "Observer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Role, AppError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| AppError::invalid("role", "must be one of admin, clinician, observer"))
+    }
+}
+
+/// Which wards a user or token may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WardScope {
+    All,
+    Only(Vec<i32>),
+}
+
+impl WardScope {
+    pub fn new(all_wards: bool, ward_ids: Vec<i32>) -> Self {
+        if all_wards {
+            WardScope::All
+        } else {
+            WardScope::Only(ward_ids)
+        }
+    }
+
+    /// Whether something of this ward may be seen. Every access decision
+    /// about a patient asks this question.
+    pub fn includes(&self, ward_id: i32) -> bool {
+        match self {
+            WardScope::All => true,
+            WardScope::Only(ids) => ids.contains(&ward_id),
+        }
+    }
+}
+
+/// Who is asking: a signed-in user or an API token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    pub principal: Principal,
+    pub role: Role,
+    pub wards: WardScope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Principal {
+    User {
+        id: i32,
+        username: String,
+        display_name: String,
+    },
+    Token {
+        id: i32,
+        name: String,
+    },
+}
+
+impl Caller {
+    /// Administrators only.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    /// Anyone who may change clinical data (administrators and clinicians).
+    pub fn require_clinical_writer(&self) -> Result<(), AppError> {
+        match self.role {
+            Role::Admin | Role::Clinician => Ok(()),
+            Role::Observer => Err(AppError::forbidden()),
+        }
+    }
+
+    /// The signed-in user's id; API tokens have none.
+    pub fn user_id(&self) -> Option<i32> {
+        match self.principal {
+            Principal::User { id, .. } => Some(id),
+            Principal::Token { .. } => None,
+        }
+    }
+}
+
+/// The signed-in user as the pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A ward of the hospital.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ward {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A user account as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserAccount {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub all_wards: bool,
+    pub ward_ids: Vec<i32>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// An API token without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i32,
+    pub name: String,
+    /// The first characters of the token, to tell tokens apart.
+    pub prefix: String,
+    pub role: Role,
+    pub all_wards: bool,
+    pub ward_ids: Vec<i32>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A token just created: the secret is shown this once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    pub details: ApiToken,
+}
+
+/// Names of wards, in the order of `ids`, for display.
+pub fn ward_names(wards: &[Ward], all: bool, ids: &[i32]) -> String {
+    if all {
+        return "All wards".to_owned();
+    }
+    let names: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| wards.iter().find(|w| w.id == *id).map(|w| w.name.as_str()))
+        .collect();
+    if names.is_empty() {
+        "No ward".to_owned()
+    } else {
+        names.join(", ")
+    }
+}

@@ -1,0 +1,859 @@
+//! Accounts: the only code that touches wards, users, API tokens and failed
+//! sign-ins. Every function that acts for someone takes the `Caller` and
+//! checks its rights first.
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::entity::{api_token, api_token_ward, login_failure, user, user_ward, ward};
+use super::rules::{self, Checks};
+use super::{
+    ApiToken, Caller, CreatedToken, CurrentUser, Principal, Role, UserAccount, Ward, WardScope,
+};
+use crate::error::{AppError, FieldError};
+
+/// A new user account as an administrator enters it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub all_wards: bool,
+    pub ward_ids: Vec<i32>,
+    pub password: String,
+}
+
+/// Changes an administrator makes to an account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserChanges {
+    pub id: i32,
+    pub display_name: String,
+    pub role: Role,
+    pub all_wards: bool,
+    pub ward_ids: Vec<i32>,
+}
+
+/// A new API token as an administrator enters it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+    pub role: Role,
+    pub all_wards: bool,
+    pub ward_ids: Vec<i32>,
+}
+
+/// A signed-in user with everything a request needs to decide rights.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub caller: Caller,
+    pub current: CurrentUser,
+    /// Changes when the password changes, which ends the user's other sessions.
+    pub auth_hash: Vec<u8>,
+}
+
+/// The ward ids, sorted and without repeats.
+fn distinct(mut ids: Vec<i32>) -> Vec<i32> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn role_of(text: &str) -> Result<Role, AppError> {
+    Role::parse(text).map_err(|_| AppError::internal("stored role", text))
+}
+
+fn conflict_or(err: sea_orm::DbErr, message: String) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message),
+        _ => err.into(),
+    }
+}
+
+async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| AppError::internal("password hashing", e))
+}
+
+async fn password_matches(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .map_err(|e| AppError::internal("password check", e))
+}
+
+// ---------------------------------------------------------------- wards
+
+/// The wards the caller may see, by name.
+pub async fn list_wards(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<Ward>, AppError> {
+    let all = ward::Entity::find()
+        .order_by_asc(ward::Column::Name)
+        .all(db)
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|w| caller.wards.includes(w.id))
+        .map(|w| Ward {
+            id: w.id,
+            name: w.name,
+        })
+        .collect())
+}
+
+/// Adds a ward (administrators).
+pub async fn create_ward(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    name: &str,
+) -> Result<Ward, AppError> {
+    caller.require_admin()?;
+    let name = name.trim();
+    let mut checks = Checks::default();
+    checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
+    checks.finish()?;
+    let model = ward::ActiveModel {
+        name: Set(name.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+    Ok(Ward {
+        id: model.id,
+        name: model.name,
+    })
+}
+
+/// Renames a ward (administrators).
+pub async fn rename_ward(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    name: &str,
+) -> Result<Ward, AppError> {
+    caller.require_admin()?;
+    let name = name.trim();
+    let mut checks = Checks::default();
+    checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
+    checks.finish()?;
+    let existing = ward::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Ward {id}")))?;
+    let mut model: ward::ActiveModel = existing.into();
+    model.name = Set(name.to_owned());
+    let model = model
+        .update(db)
+        .await
+        .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+    Ok(Ward {
+        id: model.id,
+        name: model.name,
+    })
+}
+
+async fn check_ward_ids(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    all_wards: bool,
+    ward_ids: &[i32],
+) -> Result<(), AppError> {
+    if all_wards {
+        return Ok(());
+    }
+    if ward_ids.is_empty() {
+        checks.add(Err(FieldError::new(
+            "ward_ids",
+            "choose at least one ward, or all wards",
+        )));
+        return Ok(());
+    }
+    let known: Vec<i32> = ward::Entity::find()
+        .filter(ward::Column::Id.is_in(ward_ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    let unknown: Vec<String> = ward_ids
+        .iter()
+        .filter(|id| !known.contains(id))
+        .map(ToString::to_string)
+        .collect();
+    if !unknown.is_empty() {
+        checks.add(Err(FieldError::new(
+            "ward_ids",
+            format!("no such ward: {}", unknown.join(", ")),
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- users
+
+async fn user_ward_ids(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(user_ward::Entity::find()
+        .filter(user_ward::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.ward_id)
+        .collect())
+}
+
+async fn replace_user_wards(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    all_wards: bool,
+    ward_ids: &[i32],
+) -> Result<(), AppError> {
+    user_ward::Entity::delete_many()
+        .filter(user_ward::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if !all_wards && !ward_ids.is_empty() {
+        user_ward::Entity::insert_many(ward_ids.iter().map(|&ward_id| user_ward::ActiveModel {
+            user_id: Set(user_id),
+            ward_id: Set(ward_id),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn account_of(model: user::Model, ward_ids: Vec<i32>) -> Result<UserAccount, AppError> {
+    Ok(UserAccount {
+        id: model.id,
+        role: role_of(&model.role)?,
+        username: model.username,
+        display_name: model.display_name,
+        all_wards: model.all_wards,
+        ward_ids: if model.all_wards {
+            Vec::new()
+        } else {
+            ward_ids
+        },
+        active: model.active,
+        created_at: model.created_at,
+        last_login_at: model.last_login_at,
+    })
+}
+
+/// Every user account, by username (administrators).
+pub async fn list_users(
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> Result<Vec<UserAccount>, AppError> {
+    caller.require_admin()?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::UsernameKey)
+        .all(db)
+        .await?;
+    let memberships = user_ward::Entity::find().all(db).await?;
+    users
+        .into_iter()
+        .map(|u| {
+            let ids = memberships
+                .iter()
+                .filter(|m| m.user_id == u.id)
+                .map(|m| m.ward_id)
+                .collect();
+            account_of(u, ids)
+        })
+        .collect()
+}
+
+async fn load_user(db: &impl ConnectionTrait, id: i32) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("User {id}")))
+}
+
+/// Creates a user account (administrators).
+pub async fn create_user(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    new: NewUser,
+) -> Result<UserAccount, AppError> {
+    caller.require_admin()?;
+    let ward_ids = distinct(new.ward_ids);
+    let username = new.username.trim().to_owned();
+    let display_name = new.display_name.trim().to_owned();
+    let mut checks = Checks::default();
+    checks
+        .add(rules::check_username(&username))
+        .add(rules::check_name(
+            "display_name",
+            &display_name,
+            rules::DISPLAY_NAME_MAX,
+        ))
+        .add(rules::check_password("password", &new.password));
+    check_ward_ids(db, &mut checks, new.all_wards, &ward_ids).await?;
+    checks.finish()?;
+    insert_user(
+        db,
+        &username,
+        &display_name,
+        new.role,
+        new.all_wards,
+        &ward_ids,
+        new.password,
+    )
+    .await
+}
+
+async fn insert_user(
+    db: &DatabaseConnection,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    all_wards: bool,
+    ward_ids: &[i32],
+    password: String,
+) -> Result<UserAccount, AppError> {
+    let password_hash = hash_password(password).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let model = user::ActiveModel {
+        username: Set(username.to_owned()),
+        username_key: Set(rules::username_key(username)),
+        display_name: Set(display_name.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        all_wards: Set(all_wards),
+        active: Set(true),
+        password_hash: Set(password_hash),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
+    replace_user_wards(&txn, model.id, all_wards, ward_ids).await?;
+    txn.commit().await?;
+    let ids = user_ward_ids(db, model.id).await?;
+    account_of(model, ids)
+}
+
+/// Changes a user's name, role and wards (administrators).
+pub async fn update_user(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    changes: UserChanges,
+) -> Result<UserAccount, AppError> {
+    caller.require_admin()?;
+    let ward_ids = distinct(changes.ward_ids);
+    let display_name = changes.display_name.trim().to_owned();
+    let mut checks = Checks::default();
+    checks.add(rules::check_name(
+        "display_name",
+        &display_name,
+        rules::DISPLAY_NAME_MAX,
+    ));
+    check_ward_ids(db, &mut checks, changes.all_wards, &ward_ids).await?;
+    checks.finish()?;
+    let existing = load_user(db, changes.id).await?;
+    if caller.user_id() == Some(existing.id) && changes.role != Role::Admin {
+        return Err(AppError::invalid(
+            "role",
+            "you cannot take the administrator role from yourself",
+        ));
+    }
+    let txn = db.begin().await?;
+    let mut model: user::ActiveModel = existing.into();
+    model.display_name = Set(display_name);
+    model.role = Set(changes.role.as_str().to_owned());
+    model.all_wards = Set(changes.all_wards);
+    model.updated_at = Set(Utc::now());
+    let model = model.update(&txn).await?;
+    replace_user_wards(&txn, model.id, changes.all_wards, &ward_ids).await?;
+    txn.commit().await?;
+    let ids = user_ward_ids(db, model.id).await?;
+    account_of(model, ids)
+}
+
+/// Deactivates or reactivates an account (administrators). A deactivated
+/// user's sessions end with their next request.
+pub async fn set_user_active(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    active: bool,
+) -> Result<UserAccount, AppError> {
+    caller.require_admin()?;
+    if !active && caller.user_id() == Some(id) {
+        return Err(AppError::invalid(
+            "active",
+            "you cannot deactivate your own account",
+        ));
+    }
+    let mut model: user::ActiveModel = load_user(db, id).await?.into();
+    model.active = Set(active);
+    model.updated_at = Set(Utc::now());
+    let model = model.update(db).await?;
+    let ids = user_ward_ids(db, model.id).await?;
+    account_of(model, ids)
+}
+
+async fn store_password(
+    db: &DatabaseConnection,
+    model: user::Model,
+    password: String,
+) -> Result<(), AppError> {
+    let hash = hash_password(password).await?;
+    let mut model: user::ActiveModel = model.into();
+    model.password_hash = Set(hash);
+    model.updated_at = Set(Utc::now());
+    model.update(db).await?;
+    Ok(())
+}
+
+/// Sets a new password for someone who forgot theirs (administrators).
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    password: String,
+) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let mut checks = Checks::default();
+    checks.add(rules::check_password("password", &password));
+    checks.finish()?;
+    let model = load_user(db, id).await?;
+    store_password(db, model, password).await
+}
+
+/// Changes the signed-in user's own password, given the current one.
+pub async fn change_own_password(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let id = caller.user_id().ok_or_else(AppError::forbidden)?;
+    let mut checks = Checks::default();
+    checks.add(rules::check_password("new_password", &new));
+    if current == new {
+        checks.add(Err(FieldError::new(
+            "new_password",
+            "must differ from the current password",
+        )));
+    }
+    checks.finish()?;
+    let model = load_user(db, id).await?;
+    if !password_matches(current, model.password_hash.clone()).await? {
+        return Err(AppError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    store_password(db, model, new).await
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/// The message for a wrong username or a wrong password: the same for both,
+/// so it does not tell which usernames exist.
+pub const WRONG_CREDENTIALS: &str = "Wrong username or password.";
+
+/// Checks a username and password, enforcing the lock-out after repeated
+/// failures. Returns the user on success.
+pub async fn check_credentials(
+    db: &DatabaseConnection,
+    username: &str,
+    password: String,
+) -> Result<user::Model, AppError> {
+    let key = rules::username_key(username);
+    let mut checks = Checks::default();
+    if key.is_empty() {
+        checks.add(Err(FieldError::new("username", "is required")));
+    }
+    if password.is_empty() {
+        checks.add(Err(FieldError::new("password", "is required")));
+    }
+    if key.chars().count() > rules::USERNAME_MAX || password.chars().count() > rules::PASSWORD_MAX {
+        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
+    }
+    checks.finish()?;
+
+    let now = Utc::now();
+    let since = now - Duration::minutes(2 * rules::LOCKOUT_WINDOW_MINUTES);
+    let failures: Vec<_> = login_failure::Entity::find()
+        .filter(login_failure::Column::UsernameKey.eq(&key))
+        .filter(login_failure::Column::FailedAt.gt(since))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.failed_at)
+        .collect();
+    if let Some(until) = rules::locked_until(&failures, now) {
+        let minutes = (until - now).num_minutes() + 1;
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed sign-ins for this username. Sign-in is locked; try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+
+    let found = user::Entity::find()
+        .filter(user::Column::UsernameKey.eq(&key))
+        .one(db)
+        .await?;
+    let verified = match found {
+        Some(model) if password_matches(password, model.password_hash.clone()).await? => {
+            Some(model)
+        }
+        _ => None,
+    };
+    let Some(model) = verified else {
+        login_failure::ActiveModel {
+            username_key: Set(key),
+            failed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
+    };
+    if !model.active {
+        return Err(AppError::Forbidden(
+            "This account is deactivated. Ask an administrator to reactivate it.".into(),
+        ));
+    }
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::UsernameKey.eq(&key))
+        .exec(db)
+        .await?;
+    let mut active: user::ActiveModel = model.clone().into();
+    active.last_login_at = Set(Some(now));
+    Ok(active.update(db).await?)
+}
+
+/// The signed-in user of a session, or `None` when the account no longer
+/// exists or was deactivated (which ends the session).
+pub async fn session_user(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(model) = user::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if !model.active {
+        return Ok(None);
+    }
+    let ward_ids = user_ward_ids(db, id).await?;
+    let role = role_of(&model.role)?;
+    Ok(Some(SessionUser {
+        caller: Caller {
+            principal: Principal::User {
+                id,
+                username: model.username.clone(),
+                display_name: model.display_name.clone(),
+            },
+            role,
+            wards: WardScope::new(model.all_wards, ward_ids),
+        },
+        current: CurrentUser {
+            id,
+            username: model.username,
+            display_name: model.display_name,
+            role,
+        },
+        auth_hash: model.password_hash.into_bytes(),
+    }))
+}
+
+// ---------------------------------------------------------------- API tokens
+
+const TOKEN_PREFIX: &str = "vb_";
+/// Seconds between updates of a token's last-used time.
+const TOKEN_USE_RESOLUTION: i64 = 60;
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn token_ward_ids(db: &impl ConnectionTrait, token_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(api_token_ward::Entity::find()
+        .filter(api_token_ward::Column::TokenId.eq(token_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.ward_id)
+        .collect())
+}
+
+fn token_of(model: api_token::Model, ward_ids: Vec<i32>) -> Result<ApiToken, AppError> {
+    Ok(ApiToken {
+        id: model.id,
+        role: role_of(&model.role)?,
+        name: model.name,
+        prefix: model.prefix,
+        all_wards: model.all_wards,
+        ward_ids: if model.all_wards {
+            Vec::new()
+        } else {
+            ward_ids
+        },
+        created_at: model.created_at,
+        last_used_at: model.last_used_at,
+        revoked_at: model.revoked_at,
+    })
+}
+
+/// Every API token, newest first, without secrets (administrators).
+pub async fn list_tokens(
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> Result<Vec<ApiToken>, AppError> {
+    caller.require_admin()?;
+    let tokens = api_token::Entity::find()
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?;
+    let memberships = api_token_ward::Entity::find().all(db).await?;
+    tokens
+        .into_iter()
+        .map(|t| {
+            let ids = memberships
+                .iter()
+                .filter(|m| m.token_id == t.id)
+                .map(|m| m.ward_id)
+                .collect();
+            token_of(t, ids)
+        })
+        .collect()
+}
+
+/// Creates an API token; its secret is returned this once (administrators).
+pub async fn create_token(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    new: NewToken,
+) -> Result<CreatedToken, AppError> {
+    caller.require_admin()?;
+    let ward_ids = distinct(new.ward_ids);
+    let name = new.name.trim().to_owned();
+    let mut checks = Checks::default();
+    checks.add(rules::check_name("name", &name, rules::TOKEN_NAME_MAX));
+    check_ward_ids(db, &mut checks, new.all_wards, &ward_ids).await?;
+    checks.finish()?;
+    let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
+    let txn = db.begin().await?;
+    let model = api_token::ActiveModel {
+        name: Set(name),
+        token_hash: Set(token_hash(&token)),
+        prefix: Set(token[..10].to_owned()),
+        role: Set(new.role.as_str().to_owned()),
+        all_wards: Set(new.all_wards),
+        created_by: Set(caller.user_id()),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if !new.all_wards && !ward_ids.is_empty() {
+        api_token_ward::Entity::insert_many(ward_ids.iter().map(|&ward_id| {
+            api_token_ward::ActiveModel {
+                token_id: Set(model.id),
+                ward_id: Set(ward_id),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    let ids = token_ward_ids(db, model.id).await?;
+    Ok(CreatedToken {
+        token,
+        details: token_of(model, ids)?,
+    })
+}
+
+/// Revokes an API token at once (administrators).
+pub async fn revoke_token(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<ApiToken, AppError> {
+    caller.require_admin()?;
+    let existing = api_token::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("API token {id}")))?;
+    let mut model: api_token::ActiveModel = existing.clone().into();
+    if existing.revoked_at.is_none() {
+        model.revoked_at = Set(Some(Utc::now()));
+    }
+    let model = model.update(db).await?;
+    let ids = token_ward_ids(db, model.id).await?;
+    token_of(model, ids)
+}
+
+/// The caller behind a bearer token; revoked and unknown tokens are refused.
+pub async fn caller_for_token(db: &DatabaseConnection, token: &str) -> Result<Caller, AppError> {
+    let refused =
+        || AppError::Unauthorized("The API token is not valid or has been revoked.".into());
+    if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
+        return Err(refused());
+    }
+    let model = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(refused)?;
+    let now = Utc::now();
+    if model
+        .last_used_at
+        .is_none_or(|t| (now - t).num_seconds() >= TOKEN_USE_RESOLUTION)
+    {
+        api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(api_token::Column::Id.eq(model.id))
+            .exec(db)
+            .await?;
+    }
+    let ward_ids = token_ward_ids(db, model.id).await?;
+    Ok(Caller {
+        principal: Principal::Token {
+            id: model.id,
+            name: model.name,
+        },
+        role: role_of(&model.role)?,
+        wards: WardScope::new(model.all_wards, ward_ids),
+    })
+}
+
+// ---------------------------------------------------------------- first start
+
+/// How the first administrator is made when none exists.
+#[derive(Clone)]
+pub enum FirstAdmin {
+    /// From `VITALBOARD_ADMIN_USER` / `VITALBOARD_ADMIN_PASSWORD`.
+    Given { username: String, password: String },
+    /// `admin` with a generated password, printed once to the log.
+    Generated,
+}
+
+/// Makes sure an active administrator exists; returns the generated
+/// password when one was made.
+pub async fn ensure_admin(
+    db: &DatabaseConnection,
+    first: FirstAdmin,
+) -> Result<Option<String>, AppError> {
+    let exists = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(None);
+    }
+    let (username, password, generated) = match first {
+        FirstAdmin::Given { username, password } => (username, password, false),
+        FirstAdmin::Generated => ("admin".to_owned(), random_hex(12), true),
+    };
+    let mut checks = Checks::default();
+    checks
+        .add(rules::check_username(&username))
+        .add(rules::check_password(
+            "VITALBOARD_ADMIN_PASSWORD",
+            &password,
+        ));
+    checks.finish()?;
+    insert_user(
+        db,
+        &username,
+        "Administrator",
+        Role::Admin,
+        true,
+        &[],
+        password.clone(),
+    )
+    .await?;
+    Ok(generated.then_some(password))
+}
+
+/// A demo account: username, password, display name, role, ward names (empty: all).
+pub type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Role,
+    &'static [&'static str],
+);
+
+/// The demo wards and one account per role, created when missing.
+pub async fn ensure_demo_accounts(
+    db: &DatabaseConnection,
+    wards: &[&str],
+    accounts: &[DemoAccount],
+) -> Result<(), AppError> {
+    for name in wards {
+        let exists = ward::Entity::find()
+            .filter(ward::Column::Name.eq(*name))
+            .one(db)
+            .await?
+            .is_some();
+        if !exists {
+            ward::ActiveModel {
+                name: Set((*name).to_owned()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    let all_wards = ward::Entity::find().all(db).await?;
+    for (username, password, display_name, role, ward_names) in accounts {
+        let exists = user::Entity::find()
+            .filter(user::Column::UsernameKey.eq(rules::username_key(username)))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let ids: Vec<i32> = all_wards
+            .iter()
+            .filter(|w| ward_names.contains(&w.name.as_str()))
+            .map(|w| w.id)
+            .collect();
+        insert_user(
+            db,
+            username,
+            display_name,
+            *role,
+            ward_names.is_empty(),
+            &ids,
+            (*password).to_owned(),
+        )
+        .await?;
+    }
+    Ok(())
+}
