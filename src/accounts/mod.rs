@@ -11,6 +11,8 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
+#[cfg(feature = "ssr")]
+mod ward_links;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

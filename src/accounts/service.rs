@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::entity::{api_token, api_token_ward, login_failure, user, user_ward, ward};
 use super::rules::{self, Checks};
+use super::ward_links;
 use super::{
     ApiToken, Caller, CreatedToken, CurrentUser, Principal, Role, UserAccount, Ward, WardScope,
 };
@@ -57,8 +58,11 @@ pub struct SessionUser {
     pub auth_hash: Vec<u8>,
 }
 
-/// The ward ids, sorted and without repeats.
-fn distinct(mut ids: Vec<i32>) -> Vec<i32> {
+/// The wards to link: none for "all wards", else sorted without repeats.
+fn linked_wards(all_wards: bool, mut ids: Vec<i32>) -> Vec<i32> {
+    if all_wards {
+        return Vec::new();
+    }
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -197,37 +201,6 @@ async fn check_ward_ids(
 
 // ---------------------------------------------------------------- users
 
-async fn user_ward_ids(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, AppError> {
-    Ok(user_ward::Entity::find()
-        .filter(user_ward::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.ward_id)
-        .collect())
-}
-
-async fn replace_user_wards(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    all_wards: bool,
-    ward_ids: &[i32],
-) -> Result<(), AppError> {
-    user_ward::Entity::delete_many()
-        .filter(user_ward::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    if !all_wards && !ward_ids.is_empty() {
-        user_ward::Entity::insert_many(ward_ids.iter().map(|&ward_id| user_ward::ActiveModel {
-            user_id: Set(user_id),
-            ward_id: Set(ward_id),
-        }))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
-}
-
 fn account_of(model: user::Model, ward_ids: Vec<i32>) -> Result<UserAccount, AppError> {
     Ok(UserAccount {
         id: model.id,
@@ -256,15 +229,11 @@ pub async fn list_users(
         .order_by_asc(user::Column::UsernameKey)
         .all(db)
         .await?;
-    let memberships = user_ward::Entity::find().all(db).await?;
+    let mut wards = ward_links::of_all::<user_ward::Entity>(db).await?;
     users
         .into_iter()
         .map(|u| {
-            let ids = memberships
-                .iter()
-                .filter(|m| m.user_id == u.id)
-                .map(|m| m.ward_id)
-                .collect();
+            let ids = wards.remove(&u.id).unwrap_or_default();
             account_of(u, ids)
         })
         .collect()
@@ -284,7 +253,7 @@ pub async fn create_user(
     new: NewUser,
 ) -> Result<UserAccount, AppError> {
     caller.require_admin()?;
-    let ward_ids = distinct(new.ward_ids);
+    let ward_ids = linked_wards(new.all_wards, new.ward_ids);
     let username = new.username.trim().to_owned();
     let display_name = new.display_name.trim().to_owned();
     let mut checks = Checks::default();
@@ -338,10 +307,9 @@ async fn insert_user(
     .insert(&txn)
     .await
     .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
-    replace_user_wards(&txn, model.id, all_wards, ward_ids).await?;
+    ward_links::replace::<user_ward::Entity>(&txn, model.id, ward_ids).await?;
     txn.commit().await?;
-    let ids = user_ward_ids(db, model.id).await?;
-    account_of(model, ids)
+    account_of(model, ward_ids.to_vec())
 }
 
 /// Changes a user's name, role and wards (administrators).
@@ -351,7 +319,7 @@ pub async fn update_user(
     changes: UserChanges,
 ) -> Result<UserAccount, AppError> {
     caller.require_admin()?;
-    let ward_ids = distinct(changes.ward_ids);
+    let ward_ids = linked_wards(changes.all_wards, changes.ward_ids);
     let display_name = changes.display_name.trim().to_owned();
     let mut checks = Checks::default();
     checks.add(rules::check_name(
@@ -375,10 +343,9 @@ pub async fn update_user(
     model.all_wards = Set(changes.all_wards);
     model.updated_at = Set(Utc::now());
     let model = model.update(&txn).await?;
-    replace_user_wards(&txn, model.id, changes.all_wards, &ward_ids).await?;
+    ward_links::replace::<user_ward::Entity>(&txn, model.id, &ward_ids).await?;
     txn.commit().await?;
-    let ids = user_ward_ids(db, model.id).await?;
-    account_of(model, ids)
+    account_of(model, ward_ids)
 }
 
 /// Deactivates or reactivates an account (administrators). A deactivated
@@ -400,7 +367,7 @@ pub async fn set_user_active(
     model.active = Set(active);
     model.updated_at = Set(Utc::now());
     let model = model.update(db).await?;
-    let ids = user_ward_ids(db, model.id).await?;
+    let ids = ward_links::of::<user_ward::Entity>(db, model.id).await?;
     account_of(model, ids)
 }
 
@@ -549,7 +516,7 @@ pub async fn session_user(
     if !model.active {
         return Ok(None);
     }
-    let ward_ids = user_ward_ids(db, id).await?;
+    let ward_ids = ward_links::of::<user_ward::Entity>(db, id).await?;
     let role = role_of(&model.role)?;
     Ok(Some(SessionUser {
         caller: Caller {
@@ -590,16 +557,6 @@ fn random_hex(bytes: usize) -> String {
     buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn token_ward_ids(db: &impl ConnectionTrait, token_id: i32) -> Result<Vec<i32>, AppError> {
-    Ok(api_token_ward::Entity::find()
-        .filter(api_token_ward::Column::TokenId.eq(token_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.ward_id)
-        .collect())
-}
-
 fn token_of(model: api_token::Model, ward_ids: Vec<i32>) -> Result<ApiToken, AppError> {
     Ok(ApiToken {
         id: model.id,
@@ -628,15 +585,11 @@ pub async fn list_tokens(
         .order_by_desc(api_token::Column::Id)
         .all(db)
         .await?;
-    let memberships = api_token_ward::Entity::find().all(db).await?;
+    let mut wards = ward_links::of_all::<api_token_ward::Entity>(db).await?;
     tokens
         .into_iter()
         .map(|t| {
-            let ids = memberships
-                .iter()
-                .filter(|m| m.token_id == t.id)
-                .map(|m| m.ward_id)
-                .collect();
+            let ids = wards.remove(&t.id).unwrap_or_default();
             token_of(t, ids)
         })
         .collect()
@@ -649,7 +602,7 @@ pub async fn create_token(
     new: NewToken,
 ) -> Result<CreatedToken, AppError> {
     caller.require_admin()?;
-    let ward_ids = distinct(new.ward_ids);
+    let ward_ids = linked_wards(new.all_wards, new.ward_ids);
     let name = new.name.trim().to_owned();
     let mut checks = Checks::default();
     checks.add(rules::check_name("name", &name, rules::TOKEN_NAME_MAX));
@@ -671,18 +624,9 @@ pub async fn create_token(
     }
     .insert(&txn)
     .await?;
-    if !new.all_wards && !ward_ids.is_empty() {
-        api_token_ward::Entity::insert_many(ward_ids.iter().map(|&ward_id| {
-            api_token_ward::ActiveModel {
-                token_id: Set(model.id),
-                ward_id: Set(ward_id),
-            }
-        }))
-        .exec(&txn)
-        .await?;
-    }
+    ward_links::replace::<api_token_ward::Entity>(&txn, model.id, &ward_ids).await?;
     txn.commit().await?;
-    let ids = token_ward_ids(db, model.id).await?;
+    let ids = ward_ids;
     Ok(CreatedToken {
         token,
         details: token_of(model, ids)?,
@@ -705,7 +649,7 @@ pub async fn revoke_token(
         model.revoked_at = Set(Some(Utc::now()));
     }
     let model = model.update(db).await?;
-    let ids = token_ward_ids(db, model.id).await?;
+    let ids = ward_links::of::<api_token_ward::Entity>(db, model.id).await?;
     token_of(model, ids)
 }
 
@@ -736,7 +680,7 @@ pub async fn caller_for_token(db: &DatabaseConnection, token: &str) -> Result<Ca
             .exec(db)
             .await?;
     }
-    let ward_ids = token_ward_ids(db, model.id).await?;
+    let ward_ids = ward_links::of::<api_token_ward::Entity>(db, model.id).await?;
     Ok(Caller {
         principal: Principal::Token {
             id: model.id,
