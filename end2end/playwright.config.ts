@@ -37,7 +37,7 @@ export default defineConfig({
     { name: 'no-javascript', use: { javaScriptEnabled: false }, grep: /@no-js/ },
   ],
   webServer: {
-    command: process.env.VITALBOARD_BIN ?? 'target/debug/vitalboard',
+    command: `${process.env.VITALBOARD_BIN ?? 'target/debug/vitalboard'} --demo`,
     cwd: '..',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -124,12 +124,20 @@ impl FromServerFnError for AppError {
         }
     }
 
-    /// Also sets the HTTP status of the response, so plain HTTP clients see
-    /// 401/403/404/422 rather than a generic 500.
+    /// Also sets the HTTP status of the response, so programs see
+    /// 401/403/404/422 rather than a generic 500. A plain HTML form post keeps
+    /// the redirect back to its form, which then shows the error.
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(self.status());
+        {
+            use leptos::prelude::use_context;
+            let form_post = use_context::<http::request::Parts>()
+                .is_some_and(|parts| crate::server::is_form_post(&parts));
+            if let (false, Some(response)) =
+                (form_post, use_context::<leptos_axum::ResponseOptions>())
+            {
+                response.set_status(self.status());
+            }
         }
         serde_json::to_vec(self)
             .map(Into::into)

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
 
 test('the shell hydrates and a server function round trip updates the page', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await signIn(page, 'nurse');
 
   const status = page.getByTestId('system-status');
   await expect(status).toContainText('SQLite — up');
@@ -19,8 +19,7 @@ test('the shell hydrates and a server function round trip updates the page', asy
 });
 
 test('the sidebar navigates between sections without reloading', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await signIn(page, 'nurse');
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('API');
@@ -29,7 +28,7 @@ test('the sidebar navigates between sections without reloading', async ({ page }
 });
 
 test('server-rendered pages are complete without JavaScript @no-js', async ({ page }) => {
-  await page.goto('/');
+  await signIn(page, 'admin');
   for (const entry of ['Dashboard', 'Patients', 'Administration', 'Settings', 'API']) {
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: entry })).toBeVisible();
   }

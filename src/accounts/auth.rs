@@ -155,14 +155,7 @@ pub fn current_session() -> Result<AuthSession, AppError> {
 /// After a plain HTML form post (JavaScript off), sends the browser on to
 /// `path`; programs and the hydrated app get the JSON answer instead.
 pub fn redirect_form_post(path: &str) {
-    let accepts_html = request_parts().is_ok_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if accepts_html {
+    if request_parts().is_ok_and(|parts| crate::server::is_form_post(&parts)) {
         leptos_axum::redirect(path);
     }
 }

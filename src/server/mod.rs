@@ -36,6 +36,16 @@ const SESSION_IDLE_HOURS: i64 = 12;
 /// How often expired sessions are deleted.
 const SESSION_SWEEP: Duration = Duration::from_secs(600);
 
+/// Whether a request is a plain HTML form post (JavaScript off): the
+/// browser then expects a redirect, not a JSON answer.
+pub fn is_form_post(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// Sets up logging from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -16,7 +16,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView 
                     <ul>
                         {fields
                             .into_iter()
-                            .map(|f| view! { <li><strong>{f.field}</strong>" "{f.message}</li> })
+                            .map(|f| view! { <li><strong>{field_label(&f.field)}</strong>": "{f.message}</li> })
                             .collect_view()}
                     </ul>
                 </div>
@@ -32,6 +32,20 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView 
     }
 }
 
+/// A field's wire name as people read it: `ward_ids` → `Wards`,
+/// `display_name` → `Display name`.
+pub fn field_label(field: &str) -> String {
+    let plain = field
+        .strip_suffix("_ids")
+        .map_or_else(|| field.to_owned(), |f| format!("{f}s"));
+    let words = plain.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// The error of a server action's last result, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
@@ -39,4 +53,17 @@ where
     O: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_label;
+
+    #[test]
+    fn field_labels_read_as_words() {
+        assert_eq!(field_label("ward_ids"), "Wards");
+        assert_eq!(field_label("display_name"), "Display name");
+        assert_eq!(field_label("temperature"), "Temperature");
+        assert_eq!(field_label(""), "");
+    }
 }

@@ -48,9 +48,12 @@ fn Refused() -> impl IntoView {
     }
 }
 
-/// Every action of the page, so lists reload after any of them.
+/// Every action of the page, and a count of their successes: lists reload
+/// after a change, while a form whose input was refused stays open with its
+/// error.
 #[derive(Clone, Copy)]
 struct Actions {
+    changes: RwSignal<usize>,
     create_user: ServerAction<CreateUser>,
     update_user: ServerAction<UpdateUser>,
     set_active: ServerAction<SetUserActive>,
@@ -63,7 +66,8 @@ struct Actions {
 
 impl Actions {
     fn new() -> Self {
-        Self {
+        let actions = Self {
+            changes: RwSignal::new(0),
             create_user: ServerAction::new(),
             update_user: ServerAction::new(),
             set_active: ServerAction::new(),
@@ -72,27 +76,40 @@ impl Actions {
             rename_ward: ServerAction::new(),
             create_token: ServerAction::new(),
             revoke_token: ServerAction::new(),
-        }
+        };
+        count_successes(actions.changes, actions.create_user);
+        count_successes(actions.changes, actions.update_user);
+        count_successes(actions.changes, actions.set_active);
+        count_successes(actions.changes, actions.create_ward);
+        count_successes(actions.changes, actions.rename_ward);
+        count_successes(actions.changes, actions.create_token);
+        count_successes(actions.changes, actions.revoke_token);
+        actions
     }
+}
 
-    /// Changes whenever any action completes.
-    fn generation(&self) -> usize {
-        self.create_user.version().get()
-            + self.update_user.version().get()
-            + self.set_active.version().get()
-            + self.create_ward.version().get()
-            + self.rename_ward.version().get()
-            + self.create_token.version().get()
-            + self.revoke_token.version().get()
-    }
+fn count_successes<I, O>(changes: RwSignal<usize>, action: ServerAction<I>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(_)) = action.value().get() {
+            changes.update(|n| *n += 1);
+        }
+    });
 }
 
 #[component]
 fn Administration() -> impl IntoView {
     let actions = Actions::new();
-    let users = Resource::new(move || actions.generation(), |_| list_users());
-    let wards = Resource::new(move || actions.generation(), |_| list_wards());
-    let tokens = Resource::new(move || actions.generation(), |_| list_tokens());
+    let users = Resource::new(move || actions.changes.get(), |_| list_users());
+    let wards = Resource::new(move || actions.changes.get(), |_| list_wards());
+    let tokens = Resource::new(move || actions.changes.get(), |_| list_tokens());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -362,7 +379,7 @@ fn TokensSection(tokens: Vec<ApiToken>, wards: Vec<Ward>, actions: Actions) -> i
             <ErrorBox error=action_error(actions.revoke_token) />
             <details class="add-form">
                 <summary class="button">"New API token"</summary>
-                <ActionForm action=actions.create_token attr:class="stack">
+                <ActionForm action=actions.create_token attr:class="stack" attr:data-testid="new-token-form">
                     <label for="token-name">"Name (what uses it)"</label>
                     <input id="token-name" name="name" required />
                     <label for="token-role">"Role"</label>
