@@ -32,8 +32,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'hydrated', use: { javaScriptEnabled: true } },
-    // Every page must also work as plain server-rendered HTML.
+    { name: 'hydrated', use: { javaScriptEnabled: true }, grepInvert: /@no-js-only/ },
+    // Pages must also work as plain server-rendered HTML: specs tagged @no-js
+    // run in both projects, @no-js-only in this one alone.
     { name: 'no-javascript', use: { javaScriptEnabled: false }, grep: /@no-js/ },
   ],
   webServer: {

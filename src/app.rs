@@ -10,6 +10,9 @@ use crate::accounts::ui::login::LoginPage;
 use crate::accounts::ui::profile::ProfilePage;
 use crate::accounts::ui::provide_user_context;
 use crate::docs::ui::ApiPage;
+use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
+use crate::patients::ui::list::PatientsPage;
+use crate::patients::ui::report::PatientReportPage;
 use crate::system::ui::SystemStatusCard;
 use crate::ui::layout::Layout;
 
@@ -50,7 +53,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("patients") view=|| view! { <SectionUnavailable name="Patient records" /> } ssr=SsrMode::Async />
+                    <Route path=path!("patients") view=PatientsPage ssr=SsrMode::Async />
+                    <Route path=path!("patients/new") view=NewPatientPage ssr=SsrMode::Async />
+                    <Route path=path!("patients/:id") view=PatientReportPage ssr=SsrMode::Async />
+                    <Route path=path!("patients/:id/edit") view=EditPatientPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=|| view! { <SectionUnavailable name="Settings" /> } ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />

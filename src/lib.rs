@@ -7,6 +7,10 @@ pub mod app;
 pub mod demo;
 pub mod docs;
 pub mod error;
+pub mod history;
+pub mod paging;
+pub mod patients;
+pub mod rounds;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod system;

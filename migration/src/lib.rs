@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_schema_info;
 mod m20261130_000002_accounts;
+mod m20261130_000003_clinical_records;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_schema_info::Migration),
             Box::new(m20261130_000002_accounts::Migration),
+            Box::new(m20261130_000003_clinical_records::Migration),
         ]
     }
 }

@@ -115,18 +115,11 @@ pub async fn require_sign_in(auth: AuthSession, request: Request, next: Next) ->
         .path_and_query()
         .map(|pq| pq.as_str())
         .unwrap_or("/");
-    Redirect::to(&format!("/login?next={}", percent_encode(wanted))).into_response()
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    Redirect::to(&format!(
+        "/login?next={}",
+        crate::ui::url::percent_encode(wanted)
+    ))
+    .into_response()
 }
 
 /// The state and caller of the server function being run.
@@ -174,13 +167,5 @@ mod tests {
         assert!(!is_public("/"));
         assert!(!is_public("/admin"));
         assert!(!is_public("/patients/12"));
-    }
-
-    #[test]
-    fn next_is_encoded() {
-        assert_eq!(
-            percent_encode("/patients?q=a b&x=1"),
-            "/patients%3Fq%3Da%20b%26x%3D1"
-        );
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod ui;
 
+use serde_json::{Value, json};
+
 /// One documented endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
@@ -175,4 +177,204 @@ pub const ENDPOINTS: &[Endpoint] = &[
         output: "the token, with revoked_at set",
         errors: "401; 403; 404",
     },
+    Endpoint {
+        method: "GET",
+        path: "/api/patients",
+        summary: "The caller's patients by last and first name, searchable by name, hospital or admission number. Query: search, status (admitted | discharged | all; default admitted), page (from 1), per_page (1-500, default 25).",
+        access: "every role (own wards)",
+        input: None,
+        output: r#"{"items":[{"id":7,"ward_name":"Dengue ward A","discharged_at":null,"created_at":"…","updated_at":"…","first_name":"Katherine","last_name":"Johnson","hospital_number":"H-1001","admission_number":"A-77","birth_date":"1990-06-03","sex":"female","ward_id":1,"bed":"12","admitted_at":"2026-11-27T08:00:00Z","monitoring_interval_hours":4,"spo2_scale2":false}],"total":1,"page":1,"per_page":25}"#,
+        errors: "401; 422 page, per_page or search out of range",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/patients/get",
+        summary: "One patient. Query: id.",
+        access: "every role (own wards)",
+        input: None,
+        output: "a patient, as in the list",
+        errors: "401; 404 no such patient in the caller's wards",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/patients/create",
+        summary: "Admits a patient. Every field of `patient` is a string; empty means absent. Unknown fields are refused.",
+        access: "admin, clinician",
+        input: Some(
+            r#"{"patient":{"first_name":"Katherine","last_name":"Johnson","hospital_number":"H-1001","admission_number":"A-77","birth_date":"1990-06-03","sex":"female","ward_id":"1","bed":"12","admitted_at":"2026-11-27T08:00","monitoring_interval_hours":"4","spo2_scale2":"false"}}"#,
+        ),
+        output: "the new patient",
+        errors: "401; 403; 409 hospital number already recorded; 422 naming each invalid field (names 1-100 characters, birth_date YYYY-MM-DD not in the future, sex female|male|other|unknown, ward_id one of the caller's wards, admitted_at not in the future, monitoring_interval_hours 1-6)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/patients/update",
+        summary: "Changes a patient's details; the previous values go to the history.",
+        access: "admin, clinician",
+        input: Some(
+            r#"{"id":7,"patient":{"first_name":"Katherine","last_name":"Johnson","hospital_number":"H-1001","ward_id":"1","monitoring_interval_hours":"2"}}"#,
+        ),
+        output: "the changed patient",
+        errors: "401; 403; 404; 409; 422",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/patients/discharge",
+        summary: "Discharges a patient now, or at discharged_at (not before the admission, not in the future).",
+        access: "admin, clinician",
+        input: Some(r#"{"id":7,"discharged_at":"2026-11-30T10:00"}"#),
+        output: "the patient, with discharged_at set",
+        errors: "401; 403; 404; 409 already discharged; 422",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/patients/delete",
+        summary: "Deletes a patient and its rounds; the history keeps every value and the reason.",
+        access: "admin",
+        input: Some(r#"{"id":7,"reason":"admitted under the wrong hospital number"}"#),
+        output: "null",
+        errors: "401; 403; 404; 422 reason missing",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/patients/history",
+        summary: "Every change of a patient and its rounds, newest first: who, when, why, values before and after. Query: id.",
+        access: "every role (own wards)",
+        input: None,
+        output: r#"[{"id":31,"entity":"round","entity_id":12,"patient_id":7,"action":"update","actor":"Nurse Linh Pham","at":"2026-11-30T10:02:00Z","reason":"pulse typed wrong","before":{"pulse_per_min":180},"after":{"pulse_per_min":108}}]"#,
+        errors: "401; 404",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/rounds",
+        summary: "A patient's rounds, newest first. Query: patient_id, from, to (RFC 3339 or YYYY-MM-DDTHH:MM UTC), page, per_page (1-500, default 50).",
+        access: "every role (own wards)",
+        input: None,
+        output: r#"{"items":[{"id":12,"patient_id":7,"recorded_by":"Nurse Linh Pham","created_at":"…","updated_at":"…","measured_at":"2026-11-30T09:30:00Z","shift":"day","on_oxygen":false,"consciousness":"A","warning_signs":["abdominal_pain"],"clinical_notes":null,"medical_advice":null,"temperature_c":37.2,"pulse_per_min":108,"respiration_per_min":22,"systolic_mmhg":95,"diastolic_mmhg":70,"spo2_percent":96,"hematocrit_percent":46.0,"platelets_k_per_ul":62.0,"…":"every other measurement, null when not taken"}],"total":1,"page":1,"per_page":50}"#,
+        errors: "401; 404; 422 bad range or paging",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/rounds/get",
+        summary: "One round. Query: id.",
+        access: "every role (own wards)",
+        input: None,
+        output: "a round, as in the list",
+        errors: "401; 404",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/record",
+        summary: "Records a round. Every measurement is optional and may be a number or a string; unknown fields are refused. Units: temperature_c Cel 25-45; pulse_per_min 20-300; respiration_per_min 0-80; systolic_mmhg 40-300; diastolic_mmhg 20-200; spo2_percent 50-100; intake_oral_ml, intake_iv_ml, intake_other_ml, output_urine_ml, output_emesis_ml, output_drainage_ml, output_other_ml 0-10000 mL; hematocrit_percent 10-80; platelets_k_per_ul 0-2000; wbc_k_per_ul 0-200; day_of_fever 1-30; pain_score 0-10; abdominal_circumference_cm 30-250; weight_kg 0.5-400; consciousness A|C|V|P|U; on_oxygen true|false; shift day|evening|night; warning_signs abdominal_pain, persistent_vomiting, fluid_accumulation, mucosal_bleeding, lethargy, liver_enlargement, hematocrit_rise; measured_at at most 5 minutes ahead.",
+        access: "admin, clinician",
+        input: Some(
+            r#"{"patient_id":7,"round":{"measured_at":"2026-11-30T09:30","temperature_c":37.2,"pulse_per_min":108,"systolic_mmhg":95,"diastolic_mmhg":70,"spo2_percent":96,"on_oxygen":false,"consciousness":"A","warning_signs":["abdominal_pain"],"platelets_k_per_ul":62}}"#,
+        ),
+        output: "the new round",
+        errors: "400 unknown field or unreadable body; 401; 403; 404; 409 patient discharged; 422 naming each invalid field and its allowed range",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/record-batch",
+        summary: "Records several rounds of one patient in one transaction: all or none.",
+        access: "admin, clinician",
+        input: Some(
+            r#"{"patient_id":7,"rounds":[{"measured_at":"2026-11-30T08:00","pulse_per_min":104},{"measured_at":"2026-11-30T09:00","pulse_per_min":100}]}"#,
+        ),
+        output: "the new rounds",
+        errors: "as /api/rounds/record; a 422 names the round as rounds[i].field",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/correct",
+        summary: "Corrects a round: the new values replace the old, which stay in the history with the reason.",
+        access: "admin, clinician",
+        input: Some(
+            r#"{"id":12,"reason":"pulse typed wrong","round":{"measured_at":"2026-11-30T09:30","pulse_per_min":108}}"#,
+        ),
+        output: "the corrected round",
+        errors: "400; 401; 403; 404; 422 (reason 1-500 characters)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/delete",
+        summary: "Deletes a round; its values and the reason stay in the history.",
+        access: "admin",
+        input: Some(r#"{"id":12,"reason":"recorded for the wrong patient"}"#),
+        output: "null",
+        errors: "401; 403; 404; 422",
+    },
 ];
+
+fn example(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// The REST surface as an OpenAPI 3 document, made from `ENDPOINTS`.
+pub fn openapi() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in ENDPOINTS {
+        let mut operation = json!({
+            "summary": e.summary,
+            "description": format!("Access: {}.", e.access),
+            "responses": {
+                "200": { "description": "OK", "content": { "application/json": { "example": example(e.output) } } },
+                "default": { "description": e.errors },
+            },
+        });
+        if let Some(input) = e.input {
+            operation["requestBody"] = json!({
+                "required": true,
+                "content": {
+                    "application/json": { "example": example(input) },
+                    "application/x-www-form-urlencoded": {},
+                },
+            });
+        }
+        let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));
+        entry[e.method.to_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "vitalboard",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Live monitoring of ward patients. Programs authenticate with a bearer token; browsers with the session cookie.",
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "vitalboard_session" },
+            },
+        },
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_endpoint_is_in_the_openapi_document() {
+        let doc = openapi();
+        for e in ENDPOINTS {
+            let operation = &doc["paths"][e.path][e.method.to_lowercase()];
+            assert!(operation.is_object(), "{} {} missing", e.method, e.path);
+            assert_eq!(
+                operation["requestBody"].is_object(),
+                e.input.is_some(),
+                "{}",
+                e.path
+            );
+        }
+    }
+
+    #[test]
+    fn request_examples_are_json() {
+        for e in ENDPOINTS.iter().filter_map(|e| e.input) {
+            assert!(serde_json::from_str::<Value>(e).is_ok(), "not JSON: {e}");
+        }
+    }
+}

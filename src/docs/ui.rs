@@ -15,6 +15,10 @@ pub fn ApiPage() -> impl IntoView {
                 ") or a form ("<code>"application/x-www-form-urlencoded"</code>"). Bodies over 256 KiB are refused."
             </p>
             <p>
+                "The same surface as an OpenAPI 3 document: "
+                <a href="/api/openapi.json" rel="external">"/api/openapi.json"</a>"."
+            </p>
+            <p>
                 "Programs authenticate with "<code>"Authorization: Bearer <token>"</code>
                 " (tokens are made on the Administration page); browsers use the session cookie set by "
                 <code>"/api/auth/login"</code>"."

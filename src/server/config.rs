@@ -11,7 +11,16 @@ use crate::accounts::service::FirstAdmin;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";
 /// The site settings file read at start-up when `VITALBOARD_SITE_CONFIG` is not set.
 pub const DEFAULT_SITE_CONFIG: &str = "Leptos.toml";
-const USAGE: &str = "usage: vitalboard [--demo]";
+const USAGE: &str = "usage: vitalboard [--demo] | vitalboard seed [--seed N]";
+
+/// What the process is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the application.
+    Serve,
+    /// Add the demo accounts and patients (generated from `seed`), then exit.
+    Seed { seed: u64 },
+}
 
 /// Why the server could not start; each prints as one line naming the problem.
 #[derive(Debug, thiserror::Error)]
@@ -32,9 +41,10 @@ pub enum StartupError {
 
 /// Everything the server needs to know before it starts.
 pub struct Config {
+    pub command: Command,
     pub leptos: LeptosOptions,
     pub database_url: String,
-    /// Create the demo wards and accounts.
+    /// Create the demo wards, accounts and patients.
     pub demo: bool,
     /// Mark the session cookie `Secure` (HTTPS deployments).
     pub secure_cookies: bool,
@@ -46,10 +56,23 @@ impl Config {
     /// Reads the environment (see README) and the command-line arguments.
     pub fn from_env(args: &[String]) -> Result<Self, StartupError> {
         let mut demo = env_flag("VITALBOARD_DEMO")?;
-        for arg in args {
-            match arg.as_str() {
-                "--demo" => demo = true,
-                other => {
+        let mut command = Command::Serve;
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match (arg.as_str(), command) {
+                ("--demo", Command::Serve) => demo = true,
+                ("seed", Command::Serve) => {
+                    command = Command::Seed {
+                        seed: crate::demo::DEFAULT_SEED,
+                    };
+                }
+                ("--seed", Command::Seed { .. }) => {
+                    let seed = args.next().and_then(|n| n.parse().ok()).ok_or_else(|| {
+                        StartupError::Config(format!("--seed needs a whole number; {USAGE}"))
+                    })?;
+                    command = Command::Seed { seed };
+                }
+                (other, _) => {
                     return Err(StartupError::Config(format!(
                         "unknown argument '{other}'; {USAGE}"
                     )));
@@ -72,6 +95,7 @@ impl Config {
             }
         };
         Ok(Self {
+            command,
             leptos: site_options(&site_config)?,
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),

@@ -71,6 +71,10 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(
+            "/api/openapi.json",
+            get(|| async { axum::Json(crate::docs::openapi()) }),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -94,9 +98,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     let db = db::connect(&config.database_url).await?;
     if config.demo {
-        crate::demo::ensure(&db)
-            .await
-            .map_err(|e| StartupError::Accounts(format!("cannot create the demo accounts: {e}")))?;
+        seed(&db, crate::demo::DEFAULT_SEED).await?;
     }
     let generated = ensure_admin(&db, config.first_admin.clone())
         .await
@@ -115,10 +117,24 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     })
 }
 
-/// Starts the server from the environment and arguments and serves until
-/// SIGINT or SIGTERM.
+async fn seed(db: &sea_orm::DatabaseConnection, seed: u64) -> Result<(), StartupError> {
+    let added = crate::demo::ensure_patients(db, seed)
+        .await
+        .map_err(|e| StartupError::Accounts(format!("cannot create the demo data: {e}")))?;
+    if added > 0 {
+        tracing::info!("added {added} demo patients (seed {seed})");
+    }
+    Ok(())
+}
+
+/// Runs what the arguments ask: serves until SIGINT or SIGTERM, or adds
+/// the demo data and exits.
 pub async fn start(args: &[String]) -> Result<(), StartupError> {
     let config = Config::from_env(args)?;
+    if let config::Command::Seed { seed: number } = config.command {
+        let db = db::connect(&config.database_url).await?;
+        return seed(&db, number).await;
+    }
     let addr: SocketAddr = config.leptos.site_addr;
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -32,9 +32,16 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView 
     }
 }
 
-/// A field's wire name as people read it: `ward_ids` → `Wards`,
-/// `display_name` → `Display name`.
+/// A field's wire name as people read it: a measurement's own label
+/// (`pulse_per_min` → `Pulse`), else words (`ward_ids` → `Wards`,
+/// `display_name` → `Display name`).
 pub fn field_label(field: &str) -> String {
+    if let Some(spec) = crate::rounds::NUMERIC_FIELDS
+        .iter()
+        .find(|f| f.name == field)
+    {
+        return spec.label.to_owned();
+    }
     let plain = field
         .strip_suffix("_ids")
         .map_or_else(|| field.to_owned(), |f| format!("{f}s"));
@@ -55,6 +62,29 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// Whether the action's last attempt was refused.
+pub fn failed<I, O>(action: ServerAction<I>) -> bool
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    action.value().with(|v| matches!(v, Some(Err(_))))
+}
+
+/// Counts the successes of `action` into `changes`, so lists keyed on it
+/// reload after a change, while a refused form keeps its input and error.
+pub fn count_successes<I, O>(changes: RwSignal<usize>, action: ServerAction<I>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(_)) = action.value().get() {
+            changes.update(|n| *n += 1);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::field_label;
@@ -63,7 +93,8 @@ mod tests {
     fn field_labels_read_as_words() {
         assert_eq!(field_label("ward_ids"), "Wards");
         assert_eq!(field_label("display_name"), "Display name");
-        assert_eq!(field_label("temperature"), "Temperature");
+        assert_eq!(field_label("temperature_c"), "Temperature");
+        assert_eq!(field_label("measured_at"), "Measured at");
         assert_eq!(field_label(""), "");
     }
 }

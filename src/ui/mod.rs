@@ -4,3 +4,4 @@ pub mod form;
 pub mod icons;
 pub mod layout;
 pub mod time;
+pub mod url;

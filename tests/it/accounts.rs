@@ -293,11 +293,16 @@ struct Ids {
     ward: i64,
     nurse: i64,
     token: i64,
+    patient: i64,
+    round: i64,
 }
 
 const ADMIN_ONLY: [u16; 6] = [401, 403, 403, 200, 403, 200];
 const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const ANYONE: [u16; 6] = [200; 6];
+/// Writers get as far as validation (the bodies are invalid, so nothing changes).
+const WRITERS: [u16; 6] = [401, 403, 422, 422, 403, 422];
+const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 
 /// Every server function that exists, with each caller's expected answer.
 /// Later features add their rows here.
@@ -305,13 +310,13 @@ const RIGHTS: &[Right] = &[
     Right {
         method: "GET",
         path: "/api/system/status",
-        body: |_| Value::Null,
+        body: |_| json!({}),
         expect: ANYONE,
     },
     Right {
         method: "GET",
         path: "/api/auth/me",
-        body: |_| Value::Null,
+        body: |_| json!({}),
         expect: ANYONE,
     },
     Right {
@@ -335,7 +340,7 @@ const RIGHTS: &[Right] = &[
     Right {
         method: "GET",
         path: "/api/wards",
-        body: |_| Value::Null,
+        body: |_| json!({}),
         expect: SIGNED_IN,
     },
     Right {
@@ -353,7 +358,7 @@ const RIGHTS: &[Right] = &[
     Right {
         method: "GET",
         path: "/api/users",
-        body: |_| Value::Null,
+        body: |_| json!({}),
         expect: ADMIN_ONLY,
     },
     Right {
@@ -383,7 +388,7 @@ const RIGHTS: &[Right] = &[
     Right {
         method: "GET",
         path: "/api/tokens",
-        body: |_| Value::Null,
+        body: |_| json!({}),
         expect: ADMIN_ONLY,
     },
     Right {
@@ -397,6 +402,84 @@ const RIGHTS: &[Right] = &[
         path: "/api/tokens/revoke",
         body: |ids| json!({ "id": ids.token }),
         expect: ADMIN_ONLY,
+    },
+    Right {
+        method: "GET",
+        path: "/api/patients",
+        body: |_| json!({ "status": "all" }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "GET",
+        path: "/api/patients/get",
+        body: |ids| json!({ "id": ids.patient }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "GET",
+        path: "/api/patients/history",
+        body: |ids| json!({ "id": ids.patient }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "POST",
+        path: "/api/patients/create",
+        body: |_| json!({ "patient": { "first_name": "", "last_name": "X", "hospital_number": "H-9" } }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/patients/update",
+        body: |ids| json!({ "id": ids.patient, "patient": { "first_name": "", "last_name": "X", "hospital_number": "H-9" } }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/patients/discharge",
+        body: |ids| json!({ "id": ids.patient, "discharged_at": "2000-01-01T00:00" }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/patients/delete",
+        body: |ids| json!({ "id": ids.patient, "reason": "" }),
+        expect: ADMIN_WRITES,
+    },
+    Right {
+        method: "GET",
+        path: "/api/rounds",
+        body: |ids| json!({ "patient_id": ids.patient }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "GET",
+        path: "/api/rounds/get",
+        body: |ids| json!({ "id": ids.round }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "POST",
+        path: "/api/rounds/record",
+        body: |ids| json!({ "patient_id": ids.patient, "round": { "temperature_c": 99 } }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/rounds/record-batch",
+        body: |ids| json!({ "patient_id": ids.patient, "rounds": [{ "pulse_per_min": 1 }] }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/rounds/correct",
+        body: |ids| json!({ "id": ids.round, "reason": "", "round": { "pulse_per_min": 90 } }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/rounds/delete",
+        body: |ids| json!({ "id": ids.round, "reason": "" }),
+        expect: ADMIN_WRITES,
     },
 ];
 
@@ -437,10 +520,18 @@ async fn each_role_gets_exactly_its_rights_on_every_server_function() {
         .json()
         .await
         .unwrap();
+    let ward = wards.iter().find(|w| w["name"] == "Dengue ward A").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let patient = crate::records::admit(&server, &admin, ward, "H-RIGHTS").await;
+    let round =
+        crate::records::record(&server, &admin, patient, json!({ "pulse_per_min": 90 })).await;
     let ids = Ids {
-        ward: wards[0]["id"].as_i64().unwrap(),
+        ward,
         nurse: me(&nurse, &server).await["id"].as_i64().unwrap(),
         token: spare_token,
+        patient,
+        round: round["id"].as_i64().unwrap(),
     };
 
     let documented: Vec<&str> = vitalboard::docs::ENDPOINTS
@@ -489,7 +580,9 @@ async fn each_role_gets_exactly_its_rights_on_every_server_function() {
                 Who::ObserverToken | Who::AdminToken => client(),
             };
             let request = match right.method {
-                "GET" => caller.get(server.url(right.path)),
+                "GET" => caller
+                    .get(server.url(right.path))
+                    .query(&(right.body)(&ids)),
                 _ => caller
                     .post(server.url(right.path))
                     .json(&(right.body)(&ids)),

@@ -91,6 +91,10 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
         "the header names the user"
     );
     assert!(html.contains("System status"));
+    assert!(
+        html.contains("\"vitalboard\", \"vitalboard\"") && !html.contains("vitalboard_bg"),
+        "the page loads the bundle cargo-leptos writes (pkg/vitalboard.js, pkg/vitalboard.wasm)"
+    );
 
     let missing = nurse.get(server.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), 404);

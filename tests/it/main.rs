@@ -5,5 +5,7 @@ mod accounts;
 mod config;
 mod docs;
 mod health;
+mod records;
+mod records_service;
 mod startup;
 mod support;

@@ -80,17 +80,25 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// The server on `database_url`, with the demo wards and accounts.
+    /// The server on `database_url`, with the demo wards and accounts but
+    /// no patients.
     pub async fn start(database_url: &str) -> Self {
         let site = concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml");
         let config = Config {
+            command: vitalboard::server::config::Command::Serve,
             leptos: site_options(site).expect("site settings"),
             database_url: database_url.to_owned(),
-            demo: true,
+            demo: false,
             secure_cookies: false,
-            first_admin: FirstAdmin::Generated,
+            first_admin: FirstAdmin::Given {
+                username: "admin".into(),
+                password: "vitalboard-admin".into(),
+            },
         };
         let state = prepare(&config).await.expect("server state");
+        vitalboard::demo::ensure(&state.db)
+            .await
+            .expect("demo accounts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -10,7 +10,7 @@ use crate::accounts::api::{
 };
 use crate::accounts::rules::PASSWORD_MIN;
 use crate::accounts::{ApiToken, Role, UserAccount, Ward, ward_names};
-use crate::ui::form::{ErrorBox, action_error};
+use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::time::format_time;
 
 /// The page; anyone but an administrator is refused.
@@ -86,22 +86,6 @@ impl Actions {
         count_successes(actions.changes, actions.revoke_token);
         actions
     }
-}
-
-fn count_successes<I, O>(changes: RwSignal<usize>, action: ServerAction<I>)
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    Effect::new(move || {
-        if let Some(Ok(_)) = action.value().get() {
-            changes.update(|n| *n += 1);
-        }
-    });
 }
 
 #[component]

@@ -1,0 +1,89 @@
+import { expect, Page, test } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+async function ready(page: Page) {
+  if (hydrated()) {
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  }
+}
+
+async function admit(page: Page, number: string, last: string) {
+  await page.goto('/patients/new');
+  await ready(page);
+  const form = page.getByTestId('patient-form');
+  await form.getByLabel('First name').fill('Katherine');
+  await form.getByLabel('Last name').fill(last);
+  await form.getByLabel('Hospital number').fill(number);
+  await form.getByLabel('Birth date').fill('1990-06-03');
+  await form.getByLabel('Sex').selectOption('female');
+  await form.getByLabel('Bed').fill('12');
+  await form.getByRole('button', { name: 'Admit patient' }).click();
+  await expect(page.getByRole('heading', { name: `${last}, Katherine` })).toBeVisible();
+  await ready(page);
+}
+
+async function recordRound(page: Page, values: Record<string, string>) {
+  await page.getByText('Record a round').click();
+  const form = page.getByTestId('record-round');
+  for (const [label, value] of Object.entries(values)) {
+    await form.getByLabel(label, { exact: true }).fill(value);
+  }
+  await form.getByRole('button', { name: 'Save round' }).click();
+}
+
+test('a nurse admits a patient, records and corrects a round, sees the history and discharges', async ({ page }) => {
+  await signIn(page, 'nurse');
+  await admit(page, 'E2E-100', 'Johnson');
+  await expect(page.getByTestId('status-banner')).toContainText('Admitted');
+
+  await recordRound(page, { 'Temperature °C': '50', 'Pulse /min': '118' });
+  await expect(page.getByTestId('record-round').getByRole('alert')).toContainText('Temperature: must be a number between 25–45 °C');
+
+  await page.getByTestId('record-round').getByLabel('Temperature °C', { exact: true }).fill('39.2');
+  await page.getByTestId('record-round').getByRole('button', { name: 'Save round' }).click();
+  const rounds = page.getByTestId('rounds');
+  await expect(rounds.locator('tbody tr')).toHaveCount(1);
+  await expect(rounds).toContainText('39.2');
+  await expect(rounds).toContainText('Nurse Linh Pham');
+  await expect(page.getByTestId('latest-values')).toContainText('118');
+
+  const row = rounds.locator('tbody tr').first();
+  await row.getByText('Correct', { exact: true }).click();
+  await row.getByLabel('Pulse /min', { exact: true }).fill('108');
+  await row.getByLabel('Reason for the correction').fill('pulse counted over 15 s, not 30 s');
+  await row.getByRole('button', { name: 'Save correction' }).click();
+  await expect(rounds.locator('tbody tr').first()).toContainText('108');
+  const history = page.getByTestId('history');
+  await expect(history).toContainText('Nurse Linh Pham corrected round');
+  await expect(history).toContainText('Reason: pulse counted over 15 s, not 30 s');
+  await expect(history).toContainText('Pulse: 118 → 108');
+  await page.screenshot({ path: 'test-results/screens/report-1280.png', fullPage: true });
+
+  await page.getByText('Discharge…').click();
+  await page.getByRole('button', { name: 'Discharge patient' }).click();
+  await expect(page.getByTestId('status-banner')).toContainText('Discharged');
+  await expect(page.getByText('Record a round')).toHaveCount(0);
+  await expect(history).toContainText('Nurse Linh Pham discharged patient');
+});
+
+test('admitting and recording work with JavaScript disabled @no-js-only', async ({ page }) => {
+  await signIn(page, 'nurse');
+  await admit(page, 'E2E-200', 'Static');
+  await recordRound(page, { 'Temperature °C': '38.4', 'Pulse /min': '96', 'SpO2 %': '97' });
+  await expect(page.getByTestId('rounds')).toContainText('38.4');
+  await expect(page.getByTestId('latest-values')).toContainText('97');
+
+  await recordRound(page, { 'SpO2 %': '30' });
+  await expect(page.getByRole('alert')).toContainText('SpO2: must be a whole number between 50–100 %');
+  await expect(page.getByTestId('rounds').locator('tbody tr')).toHaveCount(1);
+});
+
+test('the patients list searches and an observer cannot write @no-js', async ({ page }) => {
+  await signIn(page, 'consultant');
+  await page.goto('/patients?status=all');
+  await ready(page);
+  await expect(page.getByRole('link', { name: 'New patient' })).toHaveCount(0);
+  await page.getByLabel('Search').fill('no such patient anywhere');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('no-patients')).toBeVisible();
+});

@@ -1,0 +1,113 @@
+//! Writing and reading the history table. Writes run inside the caller's
+//! transaction, so a change and its history row are stored together.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use super::HistoryEntry;
+use super::entity;
+use crate::accounts::{Caller, Principal};
+use crate::error::AppError;
+
+/// What was changed.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject {
+    pub entity: &'static str,
+    pub entity_id: i32,
+    pub patient_id: i32,
+}
+
+impl Subject {
+    pub fn patient(id: i32) -> Self {
+        Self {
+            entity: "patient",
+            entity_id: id,
+            patient_id: id,
+        }
+    }
+
+    pub fn round(id: i32, patient_id: i32) -> Self {
+        Self {
+            entity: "round",
+            entity_id: id,
+            patient_id,
+        }
+    }
+}
+
+/// The name under which a caller's changes are recorded.
+pub fn actor_name(caller: &Caller) -> String {
+    match &caller.principal {
+        Principal::User { display_name, .. } => display_name.clone(),
+        Principal::Token { name, .. } => format!("API token “{name}”"),
+    }
+}
+
+fn json<T: Serialize>(value: Option<&T>) -> Result<Option<String>, AppError> {
+    value
+        .map(|v| serde_json::to_string(v).map_err(|e| AppError::internal("history", e)))
+        .transpose()
+}
+
+/// Records one change.
+pub async fn record<T: Serialize>(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    subject: Subject,
+    action: &str,
+    reason: Option<&str>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), AppError> {
+    entity::ActiveModel {
+        entity: Set(subject.entity.to_owned()),
+        entity_id: Set(subject.entity_id),
+        patient_id: Set(subject.patient_id),
+        action: Set(action.to_owned()),
+        actor_user_id: Set(caller.user_id()),
+        actor_name: Set(actor_name(caller)),
+        at: Set(Utc::now()),
+        reason: Set(reason.map(str::to_owned)),
+        before: Set(json(before)?),
+        after: Set(json(after)?),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn entry(model: entity::Model) -> HistoryEntry {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    HistoryEntry {
+        id: model.id,
+        entity: model.entity,
+        entity_id: model.entity_id,
+        patient_id: model.patient_id,
+        action: model.action,
+        actor: model.actor_name,
+        at: model.at,
+        reason: model.reason,
+        before: parse(model.before),
+        after: parse(model.after),
+    }
+}
+
+/// The history of a patient and all its rounds, newest first. The caller
+/// must already have been allowed to see the patient.
+pub async fn of_patient(
+    db: &impl ConnectionTrait,
+    patient_id: i32,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::PatientId.eq(patient_id))
+        .order_by_desc(entity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(entry)
+        .collect())
+}

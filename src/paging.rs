@@ -1,0 +1,74 @@
+//! Pages of long lists.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+
+/// One page of a list, with the total for paging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    /// How many pages there are.
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// The largest page a list returns.
+pub const MAX_PER_PAGE: u64 = 500;
+
+/// Checks paging arguments: pages count from 1; 1–500 rows a page.
+pub fn paging(
+    page: Option<u64>,
+    per_page: Option<u64>,
+    default: u64,
+) -> Result<(u64, u64), AppError> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(default);
+    let mut errors = Vec::new();
+    if page == 0 {
+        errors.push(FieldError::new("page", "must be 1 or more"));
+    }
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        errors.push(FieldError::new(
+            "per_page",
+            format!("must be between 1 and {MAX_PER_PAGE}"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((page, per_page))
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_bounds() {
+        assert_eq!(paging(None, None, 25).unwrap(), (1, 25));
+        assert!(paging(Some(0), None, 25).is_err());
+        assert!(paging(None, Some(501), 25).is_err());
+    }
+
+    #[test]
+    fn page_count() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            total,
+            page: 1,
+            per_page: 25,
+        };
+        assert_eq!(page(0).pages(), 1);
+        assert_eq!(page(25).pages(), 1);
+        assert_eq!(page(26).pages(), 2);
+    }
+}

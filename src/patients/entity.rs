@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "patients")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub ward_id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub hospital_number: String,
+    pub admission_number: Option<String>,
+    pub birth_date: Option<Date>,
+    pub sex: String,
+    pub bed: Option<String>,
+    pub admitted_at: DateTimeUtc,
+    pub discharged_at: Option<DateTimeUtc>,
+    pub monitoring_interval_hours: i32,
+    pub spo2_scale2: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

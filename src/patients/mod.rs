@@ -1,0 +1,382 @@
+//! Patients: who they are, where they lie, since when. The types and input
+//! rules here are shared by server and browser; `service` is the only code
+//! that touches the patients table.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::rules::{Checks, check_name};
+use crate::error::{AppError, FieldError};
+use crate::rounds::{FUTURE_TOLERANCE_MINUTES, parse_time};
+
+/// Sex as recorded at admission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+    Unknown,
+}
+
+impl Sex {
+    pub const ALL: [Sex; 4] = [Sex::Female, Sex::Male, Sex::Other, Sex::Unknown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Other => "other",
+            Sex::Unknown => "unknown",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Female => "Female",
+            Sex::Male => "Male",
+            Sex::Other => "Other",
+            Sex::Unknown => "Unknown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Sex> {
+        Sex::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// The monitoring interval's allowed range, in hours.
+pub const INTERVAL_HOURS: std::ops::RangeInclusive<i32> = 1..=6;
+const NAME_MAX: usize = 100;
+const NUMBER_MAX: usize = 40;
+const BED_MAX: usize = 20;
+
+/// A patient as typed by people and programs (strings; empty is absent).
+/// Fields not listed here are refused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PatientInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub hospital_number: String,
+    pub admission_number: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// `female`, `male`, `other` or `unknown`.
+    pub sex: Option<String>,
+    pub ward_id: Option<String>,
+    pub bed: Option<String>,
+    /// RFC 3339 or `YYYY-MM-DDTHH:MM` (UTC); empty means now.
+    pub admitted_at: Option<String>,
+    /// Hours between rounds, 1–6.
+    pub monitoring_interval_hours: Option<String>,
+    /// `true` for SpO2 scale 2 (hypercapnic respiratory failure).
+    pub spo2_scale2: Option<String>,
+}
+
+/// A validated patient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatientValues {
+    pub first_name: String,
+    pub last_name: String,
+    pub hospital_number: String,
+    pub admission_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Sex,
+    pub ward_id: i32,
+    pub bed: Option<String>,
+    pub admitted_at: DateTime<Utc>,
+    pub monitoring_interval_hours: i32,
+    pub spo2_scale2: bool,
+}
+
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+fn bounded(field: &str, value: Option<&str>, max: usize, checks: &mut Checks) -> Option<String> {
+    let text = value?;
+    checks.add(check_name(field, text, max));
+    Some(text.to_owned())
+}
+
+impl PatientInput {
+    /// Validates the patient; every offending field is named with what is
+    /// allowed.
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<PatientValues, AppError> {
+        let mut checks = Checks::default();
+        let first_name = self.first_name.trim().to_owned();
+        let last_name = self.last_name.trim().to_owned();
+        let hospital_number = self.hospital_number.trim().to_owned();
+        checks
+            .add(check_name("first_name", &first_name, NAME_MAX))
+            .add(check_name("last_name", &last_name, NAME_MAX))
+            .add(check_name("hospital_number", &hospital_number, NUMBER_MAX));
+        let admission_number = bounded(
+            "admission_number",
+            present(&self.admission_number),
+            NUMBER_MAX,
+            &mut checks,
+        );
+        let bed = bounded("bed", present(&self.bed), BED_MAX, &mut checks);
+
+        let birth_date =
+            present(&self.birth_date).and_then(|text| {
+                match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                    Ok(date) if date <= now.date_naive() && date.year_ce().1 >= 1900 => Some(date),
+                    _ => {
+                        checks.add(Err(FieldError::new(
+                            "birth_date",
+                            "must be a date YYYY-MM-DD between 1900 and today",
+                        )));
+                        None
+                    }
+                }
+            });
+        let sex = match present(&self.sex) {
+            None => Sex::Unknown,
+            Some(text) => Sex::parse(text).unwrap_or_else(|| {
+                checks.add(Err(FieldError::new(
+                    "sex",
+                    "must be female, male, other or unknown",
+                )));
+                Sex::Unknown
+            }),
+        };
+        let ward_id = match present(&self.ward_id).map(str::parse::<i32>) {
+            Some(Ok(id)) => id,
+            _ => {
+                checks.add(Err(FieldError::new("ward_id", "choose the patient's ward")));
+                0
+            }
+        };
+        let admitted_at = match present(&self.admitted_at) {
+            None => now,
+            Some(text) => match parse_time(text) {
+                Some(t) if t <= now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) => t,
+                Some(_) => {
+                    checks.add(Err(FieldError::new(
+                        "admitted_at",
+                        "must not be in the future",
+                    )));
+                    now
+                }
+                None => {
+                    checks.add(Err(FieldError::new(
+                        "admitted_at",
+                        "must be a date and time such as 2026-11-30T14:05 (UTC)",
+                    )));
+                    now
+                }
+            },
+        };
+        let monitoring_interval_hours =
+            match present(&self.monitoring_interval_hours).map(str::parse::<i32>) {
+                None => 4,
+                Some(Ok(h)) if INTERVAL_HOURS.contains(&h) => h,
+                Some(_) => {
+                    checks.add(Err(FieldError::new(
+                        "monitoring_interval_hours",
+                        "must be a whole number of hours from 1 to 6",
+                    )));
+                    4
+                }
+            };
+        let spo2_scale2 = match present(&self.spo2_scale2) {
+            None | Some("false" | "off" | "no") => false,
+            Some("true" | "on" | "yes") => true,
+            Some(_) => {
+                checks.add(Err(FieldError::new("spo2_scale2", "must be true or false")));
+                false
+            }
+        };
+        checks.finish()?;
+        Ok(PatientValues {
+            first_name,
+            last_name,
+            hospital_number,
+            admission_number,
+            birth_date,
+            sex,
+            ward_id,
+            bed,
+            admitted_at,
+            monitoring_interval_hours,
+            spo2_scale2,
+        })
+    }
+}
+
+impl PatientValues {
+    /// The values as they would be typed into the form again.
+    pub fn to_input(&self) -> PatientInput {
+        PatientInput {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            hospital_number: self.hospital_number.clone(),
+            admission_number: self.admission_number.clone(),
+            birth_date: self.birth_date.map(|d| d.to_string()),
+            sex: Some(self.sex.as_str().to_owned()),
+            ward_id: Some(self.ward_id.to_string()),
+            bed: self.bed.clone(),
+            admitted_at: Some(self.admitted_at.format("%Y-%m-%dT%H:%M").to_string()),
+            monitoring_interval_hours: Some(self.monitoring_interval_hours.to_string()),
+            spo2_scale2: Some(self.spo2_scale2.to_string()),
+        }
+    }
+}
+
+/// A stored patient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Patient {
+    pub id: i32,
+    pub ward_name: String,
+    pub discharged_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub values: PatientValues,
+}
+
+impl Patient {
+    /// "Last, First".
+    pub fn full_name(&self) -> String {
+        format!("{}, {}", self.values.last_name, self.values.first_name)
+    }
+
+    /// Age in whole years at `on`, when the birth date is known.
+    pub fn age_years(&self, on: NaiveDate) -> Option<i32> {
+        let born = self.values.birth_date?;
+        let mut years = on.year_ce().1 as i32 - born.year_ce().1 as i32;
+        if (on.month(), on.day()) < (born.month(), born.day()) {
+            years -= 1;
+        }
+        Some(years)
+    }
+}
+
+/// Which patients a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Admitted,
+    Discharged,
+    All,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Admitted, Status::Discharged, Status::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Admitted => "admitted",
+            Status::Discharged => "discharged",
+            Status::All => "all",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Admitted => "Admitted",
+            Status::Discharged => "Discharged",
+            Status::All => "All",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
+    }
+
+    fn input() -> PatientInput {
+        PatientInput {
+            first_name: " Katherine ".into(),
+            last_name: "Johnson".into(),
+            hospital_number: "H-1001".into(),
+            birth_date: Some("1990-06-03".into()),
+            sex: Some("female".into()),
+            ward_id: Some("1".into()),
+            admitted_at: Some("2026-11-28T08:00".into()),
+            monitoring_interval_hours: Some("6".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_patient_parses() {
+        let v = input().parse(now()).unwrap();
+        assert_eq!(v.first_name, "Katherine");
+        assert_eq!(v.sex, Sex::Female);
+        assert_eq!(v.monitoring_interval_hours, 6);
+        assert!(!v.spo2_scale2);
+        assert_eq!(v.to_input().parse(now()).unwrap(), v);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = PatientInput {
+            first_name: String::new(),
+            last_name: "x".repeat(101),
+            hospital_number: "H-1".into(),
+            birth_date: Some("2030-01-01".into()),
+            sex: Some("robot".into()),
+            ward_id: Some("first".into()),
+            admitted_at: Some("2026-12-30T08:00".into()),
+            monitoring_interval_hours: Some("7".into()),
+            ..Default::default()
+        };
+        let Err(AppError::Invalid(errors)) = bad.parse(now()) else {
+            panic!("invalid")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "first_name",
+                "last_name",
+                "birth_date",
+                "sex",
+                "ward_id",
+                "admitted_at",
+                "monitoring_interval_hours"
+            ]
+        );
+    }
+
+    #[test]
+    fn age_counts_birthdays() {
+        let patient = Patient {
+            id: 1,
+            ward_name: "A".into(),
+            discharged_at: None,
+            created_at: now(),
+            updated_at: now(),
+            values: input().parse(now()).unwrap(),
+        };
+        assert_eq!(
+            patient.age_years(NaiveDate::from_ymd_opt(2026, 6, 2).unwrap()),
+            Some(35)
+        );
+        assert_eq!(
+            patient.age_years(NaiveDate::from_ymd_opt(2026, 6, 3).unwrap()),
+            Some(36)
+        );
+    }
+}

@@ -1,0 +1,349 @@
+//! Patients: the only code that touches the patients table. Every function
+//! takes the `Caller`; a patient of a ward the caller may not see is
+//! answered exactly like one that does not exist.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+
+use super::entity;
+use super::{Patient, PatientInput, PatientValues, Sex, Status};
+use crate::accounts::entity::ward;
+use crate::accounts::{Caller, WardScope};
+use crate::error::{AppError, FieldError};
+use crate::history::service::{self as history, Subject};
+use crate::paging::{Page, paging};
+use crate::rounds::parse_time;
+
+const DEFAULT_PER_PAGE: u64 = 25;
+
+/// What a patient list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Part of a name, hospital number or admission number.
+    pub search: Option<String>,
+    pub status: Status,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn not_found(id: i32) -> AppError {
+    AppError::NotFound(format!("Patient {id}"))
+}
+
+/// Restricts a query to the caller's wards.
+pub fn in_scope(scope: &WardScope) -> Condition {
+    match scope {
+        WardScope::All => Condition::all(),
+        WardScope::Only(ids) => Condition::all().add(entity::Column::WardId.is_in(ids.clone())),
+    }
+}
+
+/// The patient, if the caller may see it. This is the one place that decides.
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> Result<entity::Model, AppError> {
+    entity::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| caller.wards.includes(p.ward_id))
+        .ok_or_else(|| not_found(id))
+}
+
+async fn ward_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>, AppError> {
+    Ok(ward::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.name))
+        .collect())
+}
+
+fn values_of(m: &entity::Model) -> PatientValues {
+    PatientValues {
+        first_name: m.first_name.clone(),
+        last_name: m.last_name.clone(),
+        hospital_number: m.hospital_number.clone(),
+        admission_number: m.admission_number.clone(),
+        birth_date: m.birth_date,
+        sex: Sex::parse(&m.sex).unwrap_or(Sex::Unknown),
+        ward_id: m.ward_id,
+        bed: m.bed.clone(),
+        admitted_at: m.admitted_at,
+        monitoring_interval_hours: m.monitoring_interval_hours,
+        spo2_scale2: m.spo2_scale2,
+    }
+}
+
+fn patient_of(m: entity::Model, wards: &HashMap<i32, String>) -> Patient {
+    Patient {
+        id: m.id,
+        ward_name: wards.get(&m.ward_id).cloned().unwrap_or_default(),
+        values: values_of(&m),
+        discharged_at: m.discharged_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn apply(values: &PatientValues, model: &mut entity::ActiveModel) {
+    model.ward_id = Set(values.ward_id);
+    model.first_name = Set(values.first_name.clone());
+    model.last_name = Set(values.last_name.clone());
+    model.hospital_number = Set(values.hospital_number.clone());
+    model.admission_number = Set(values.admission_number.clone());
+    model.birth_date = Set(values.birth_date);
+    model.sex = Set(values.sex.as_str().to_owned());
+    model.bed = Set(values.bed.clone());
+    model.admitted_at = Set(values.admitted_at);
+    model.monitoring_interval_hours = Set(values.monitoring_interval_hours);
+    model.spo2_scale2 = Set(values.spo2_scale2);
+    model.updated_at = Set(Utc::now());
+}
+
+fn duplicate_number(err: sea_orm::DbErr, number: &str) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
+            "A patient with hospital number {number} is already recorded."
+        )),
+        _ => err.into(),
+    }
+}
+
+/// Parses the input and checks the ward is one the caller may use.
+fn checked_values(caller: &Caller, input: &PatientInput) -> Result<PatientValues, AppError> {
+    let values = input.parse(Utc::now())?;
+    if !caller.wards.includes(values.ward_id) {
+        return Err(AppError::invalid("ward_id", "choose one of your wards"));
+    }
+    Ok(values)
+}
+
+/// A page of the caller's patients, by last and first name.
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    query: ListQuery,
+) -> Result<Page<Patient>, AppError> {
+    let (page, per_page) = paging(query.page, query.per_page, DEFAULT_PER_PAGE)?;
+    let mut select = entity::Entity::find().filter(in_scope(&caller.wards));
+    select = match query.status {
+        Status::Admitted => select.filter(entity::Column::DischargedAt.is_null()),
+        Status::Discharged => select.filter(entity::Column::DischargedAt.is_not_null()),
+        Status::All => select,
+    };
+    if let Some(search) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if search.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "search",
+                "must be at most 100 characters",
+            ));
+        }
+        let escaped = search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let mut any = Condition::any();
+        for column in [
+            entity::Column::FirstName,
+            entity::Column::LastName,
+            entity::Column::HospitalNumber,
+            entity::Column::AdmissionNumber,
+        ] {
+            any = any.add(Expr::expr(Func::lower(Expr::col(column))).like(pattern()));
+        }
+        select = select.filter(any);
+    }
+    let paginator = select
+        .order_by_asc(entity::Column::LastName)
+        .order_by_asc(entity::Column::FirstName)
+        .order_by_asc(entity::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let wards = ward_names(db).await?;
+    Ok(Page {
+        items: rows.into_iter().map(|m| patient_of(m, &wards)).collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One patient.
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Patient, AppError> {
+    let model = visible(db, caller, id).await?;
+    Ok(patient_of(model, &ward_names(db).await?))
+}
+
+/// Admits a patient (clinicians and administrators).
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: PatientInput,
+) -> Result<Patient, AppError> {
+    caller.require_clinical_writer()?;
+    let values = checked_values(caller, &input)?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut model = entity::ActiveModel {
+        created_at: Set(now),
+        discharged_at: Set(None),
+        ..Default::default()
+    };
+    apply(&values, &mut model);
+    let model = model
+        .insert(&txn)
+        .await
+        .map_err(|e| duplicate_number(e, &values.hospital_number))?;
+    let subject = Subject::patient(model.id);
+    history::record(&txn, caller, subject, "create", None, None, Some(&values)).await?;
+    txn.commit().await?;
+    Ok(patient_of(model, &ward_names(db).await?))
+}
+
+/// Changes a patient's details (clinicians and administrators).
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    input: PatientInput,
+) -> Result<Patient, AppError> {
+    caller.require_clinical_writer()?;
+    let values = checked_values(caller, &input)?;
+    let txn = db.begin().await?;
+    let existing = visible(&txn, caller, id).await?;
+    if let Some(discharged) = existing.discharged_at
+        && values.admitted_at > discharged
+    {
+        return Err(AppError::invalid(
+            "admitted_at",
+            "must not be after the discharge",
+        ));
+    }
+    let before = values_of(&existing);
+    let mut model: entity::ActiveModel = existing.into();
+    apply(&values, &mut model);
+    let model = model
+        .update(&txn)
+        .await
+        .map_err(|e| duplicate_number(e, &values.hospital_number))?;
+    let subject = Subject::patient(id);
+    history::record(
+        &txn,
+        caller,
+        subject,
+        "update",
+        None,
+        Some(&before),
+        Some(&values),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(patient_of(model, &ward_names(db).await?))
+}
+
+/// Discharges a patient, now or at the given time, which must not be
+/// before the admission (clinicians and administrators).
+pub async fn discharge(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    at: Option<&str>,
+) -> Result<Patient, AppError> {
+    caller.require_clinical_writer()?;
+    let now = Utc::now();
+    let at = match at.map(str::trim).filter(|t| !t.is_empty()) {
+        None => now,
+        Some(text) => parse_time(text).ok_or_else(|| {
+            AppError::invalid(
+                "discharged_at",
+                "must be a date and time such as 2026-11-30T14:05 (UTC)",
+            )
+        })?,
+    };
+    if at > now + chrono::Duration::minutes(crate::rounds::FUTURE_TOLERANCE_MINUTES) {
+        return Err(AppError::invalid(
+            "discharged_at",
+            "must not be in the future",
+        ));
+    }
+    let txn = db.begin().await?;
+    let existing = visible(&txn, caller, id).await?;
+    if existing.discharged_at.is_some() {
+        return Err(AppError::Conflict(
+            "The patient is already discharged.".into(),
+        ));
+    }
+    if at < existing.admitted_at {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "discharged_at",
+            format!(
+                "must not be before the admission ({})",
+                existing.admitted_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        )]));
+    }
+    let mut model: entity::ActiveModel = existing.into();
+    model.discharged_at = Set(Some(at));
+    model.updated_at = Set(now);
+    let model = model.update(&txn).await?;
+    let subject = Subject::patient(id);
+    let after = serde_json::json!({ "discharged_at": at });
+    history::record(&txn, caller, subject, "discharge", None, None, Some(&after)).await?;
+    txn.commit().await?;
+    Ok(patient_of(model, &ward_names(db).await?))
+}
+
+/// Deletes a patient and its rounds; the history is kept (administrators).
+pub async fn delete(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    reason: &str,
+) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let reason = crate::history::check_reason(reason)?;
+    let txn = db.begin().await?;
+    let existing = visible(&txn, caller, id).await?;
+    let before = values_of(&existing);
+    crate::rounds::service::delete_of_patient(&txn, id).await?;
+    entity::Entity::delete_by_id(id).exec(&txn).await?;
+    let subject = Subject::patient(id);
+    history::record(
+        &txn,
+        caller,
+        subject,
+        "delete",
+        Some(&reason),
+        Some(&before),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The change history of a patient and its rounds, newest first.
+pub async fn history_of(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<Vec<crate::history::HistoryEntry>, AppError> {
+    visible(db, caller, id).await?;
+    history::of_patient(db, id).await
+}

@@ -1,0 +1,199 @@
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::{can_write, route_id};
+use crate::error::AppError;
+use crate::history::ui::HistoryList;
+use crate::patients::Patient;
+use crate::patients::api::{DischargePatient, get_patient, patient_history};
+use crate::rounds::RoundInput;
+use crate::rounds::api::{CorrectRound, RecordRound, list_rounds};
+use crate::rounds::ui::form::RoundFields;
+use crate::rounds::ui::table::{LatestValues, RoundsTable};
+use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
+use crate::ui::time::format_time;
+
+/// Everything about one patient: details, latest values, the rounds with
+/// their corrections, the form for a new round, and the change history.
+#[component]
+pub fn PatientReportPage() -> impl IntoView {
+    let id = route_id();
+    let record = ServerAction::<RecordRound>::new();
+    let correct = ServerAction::<CorrectRound>::new();
+    let discharge = ServerAction::<DischargePatient>::new();
+    let changes = RwSignal::new(0);
+    count_successes(changes, record);
+    count_successes(changes, correct);
+    count_successes(changes, discharge);
+
+    let missing = || AppError::NotFound("Patient".into());
+    let patient = Resource::new(
+        move || (id.get(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => get_patient(id).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    let rounds = Resource::new(
+        move || (id.get(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => list_rounds(id, None, None, None, Some(100)).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    let history = Resource::new(
+        move || (id.get(), changes.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => patient_history(id).await,
+                None => Err(missing()),
+            }
+        },
+    );
+
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading the patient…"</p> }>
+            {move || Suspend::new(async move {
+                let patient = match patient.await {
+                    Ok(p) => p,
+                    Err(e) => return view! { <NotVisible error=e /> }.into_any(),
+                };
+                let rounds = rounds.await;
+                let history = history.await;
+                let writer = can_write();
+                let admitted = patient.discharged_at.is_none();
+                view! {
+                    <Title text=patient.full_name() />
+                    <PatientHeader patient=patient.clone() discharge writer />
+                    {match rounds {
+                        Ok(page) => view! {
+                            <LatestValues rounds=page.items.clone() />
+                            {(writer && admitted).then(|| view! { <RecordRoundCard patient_id=patient.id record /> })}
+                            <section class="card" aria-labelledby="rounds-title">
+                                <h2 id="rounds-title">{format!("Charting rounds ({})", page.total)}</h2>
+                                {if page.items.is_empty() {
+                                    view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
+                                } else {
+                                    view! { <RoundsTable rounds=page.items correct can_write=writer /> }.into_any()
+                                }}
+                            </section>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }}
+                    <section class="card" aria-labelledby="history-title">
+                        <h2 id="history-title">"Change history"</h2>
+                        {match history {
+                            Ok(entries) => view! { <HistoryList entries /> }.into_any(),
+                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        }}
+                    </section>
+                }
+                .into_any()
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NotVisible(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status());
+    }
+    view! {
+        <Title text="Patient not found" />
+        <section class="card">
+            <h2>"Patient not found"</h2>
+            <p>{error.to_string()}</p>
+            <p><A href="/patients">"Back to the patients"</A></p>
+        </section>
+    }
+}
+
+#[component]
+fn PatientHeader(
+    patient: Patient,
+    discharge: ServerAction<DischargePatient>,
+    writer: bool,
+) -> impl IntoView {
+    let now = Utc::now();
+    let v = &patient.values;
+    let age = patient
+        .age_years(now.date_naive())
+        .map(|a| format!("{a} years"))
+        .unwrap_or_else(|| "unknown".into());
+    let day = (patient.discharged_at.unwrap_or(now) - v.admitted_at).num_days() + 1;
+    let place = match &v.bed {
+        Some(bed) => format!("{} · bed {bed}", patient.ward_name),
+        None => patient.ward_name.clone(),
+    };
+    view! {
+        <section class="card patient-header" aria-labelledby="patient-name">
+            <div class="card-header">
+                <div>
+                    <h2 id="patient-name" class="patient-name">{patient.full_name()}</h2>
+                    <p class="muted">
+                        {format!("{} · {age} · hospital no. {}", v.sex.label(), v.hospital_number)}
+                        {v.admission_number.clone().map(|n| format!(" · admission no. {n}"))}
+                    </p>
+                </div>
+                {writer.then(|| view! { <A href=format!("/patients/{}/edit", patient.id) attr:class="button secondary">"Edit details"</A> })}
+            </div>
+            {match patient.discharged_at {
+                Some(at) => view! {
+                    <p class="banner neutral" data-testid="status-banner">{format!("Discharged {}", format_time(at))}</p>
+                }
+                .into_any(),
+                None => view! {
+                    <p class="banner info" data-testid="status-banner">{format!("Admitted · day {day} of stay")}</p>
+                }
+                .into_any(),
+            }}
+            <dl class="facts columns">
+                <div><dt>"Ward"</dt><dd>{place}</dd></div>
+                <div><dt>"Admitted"</dt><dd>{format_time(v.admitted_at)}</dd></div>
+                <div><dt>"Rounds every"</dt><dd>{format!("{} h", v.monitoring_interval_hours)}</dd></div>
+                <div><dt>"SpO2 scale"</dt><dd>{if v.spo2_scale2 { "2 (target 88–92 %)" } else { "1" }}</dd></div>
+            </dl>
+            {(writer && patient.discharged_at.is_none())
+                .then(|| {
+                    view! {
+                        <details class="row-details" open=move || failed(discharge)>
+                            <summary>"Discharge…"</summary>
+                            <ActionForm action=discharge attr:class="inline-form">
+                                <input type="hidden" name="id" value=patient.id />
+                                <label for="discharged_at">"Discharged at (UTC, empty for now)"</label>
+                                <input id="discharged_at" type="datetime-local" name="discharged_at" />
+                                <button type="submit" class="button danger small">"Discharge patient"</button>
+                            </ActionForm>
+                            <ErrorBox error=action_error(discharge) />
+                        </details>
+                    }
+                })}
+        </section>
+    }
+}
+
+#[component]
+fn RecordRoundCard(patient_id: i32, record: ServerAction<RecordRound>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="record-title">
+            <details class="add-form" open=move || failed(record)>
+                <summary class="button" id="record-title">"Record a round"</summary>
+                <ActionForm action=record attr:class="round-form" attr:data-testid="record-round">
+                    <input type="hidden" name="patient_id" value=patient_id />
+                    <RoundFields initial=RoundInput::default() key="new".to_owned() />
+                    <ErrorBox error=action_error(record) />
+                    <button type="submit" class="button">"Save round"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,475 @@
+//! Charting rounds: one bedside observation set each. The types and input
+//! rules here are shared by server and browser; `service` is the only code
+//! that touches the rounds table.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod entity;
+pub mod fields;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+pub use fields::{FieldSpec, Group, NUMERIC_FIELDS, RoundInput, RoundValues};
+
+/// How far in the future a measurement time may lie (clock drift between
+/// bedside devices and the server).
+pub const FUTURE_TOLERANCE_MINUTES: i64 = 5;
+/// The longest clinical note or medical advice.
+pub const NOTE_MAX: usize = 4000;
+
+/// The nursing shift a round belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shift {
+    /// 06:00–14:00
+    Day,
+    /// 14:00–22:00
+    Evening,
+    /// 22:00–06:00
+    Night,
+}
+
+impl Shift {
+    pub const ALL: [Shift; 3] = [Shift::Day, Shift::Evening, Shift::Night];
+
+    /// The shift of a time of day.
+    pub fn of(at: DateTime<Utc>) -> Self {
+        match at.hour() {
+            6..=13 => Shift::Day,
+            14..=21 => Shift::Evening,
+            _ => Shift::Night,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shift::Day => "day",
+            Shift::Evening => "evening",
+            Shift::Night => "night",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Shift::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Level of consciousness on the ACVPU scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Consciousness {
+    #[serde(rename = "A")]
+    Alert,
+    #[serde(rename = "C")]
+    NewConfusion,
+    #[serde(rename = "V")]
+    Voice,
+    #[serde(rename = "P")]
+    Pain,
+    #[serde(rename = "U")]
+    Unresponsive,
+}
+
+impl Consciousness {
+    pub const ALL: [Consciousness; 5] = [
+        Consciousness::Alert,
+        Consciousness::NewConfusion,
+        Consciousness::Voice,
+        Consciousness::Pain,
+        Consciousness::Unresponsive,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Consciousness::Alert => "A",
+            Consciousness::NewConfusion => "C",
+            Consciousness::Voice => "V",
+            Consciousness::Pain => "P",
+            Consciousness::Unresponsive => "U",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Consciousness::Alert => "Alert",
+            Consciousness::NewConfusion => "New confusion",
+            Consciousness::Voice => "Responds to voice",
+            Consciousness::Pain => "Responds to pain",
+            Consciousness::Unresponsive => "Unresponsive",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Consciousness::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// The WHO 2009 dengue warning signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningSign {
+    AbdominalPain,
+    PersistentVomiting,
+    FluidAccumulation,
+    MucosalBleeding,
+    Lethargy,
+    LiverEnlargement,
+    HematocritRise,
+}
+
+impl WarningSign {
+    pub const ALL: [WarningSign; 7] = [
+        WarningSign::AbdominalPain,
+        WarningSign::PersistentVomiting,
+        WarningSign::FluidAccumulation,
+        WarningSign::MucosalBleeding,
+        WarningSign::Lethargy,
+        WarningSign::LiverEnlargement,
+        WarningSign::HematocritRise,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningSign::AbdominalPain => "abdominal_pain",
+            WarningSign::PersistentVomiting => "persistent_vomiting",
+            WarningSign::FluidAccumulation => "fluid_accumulation",
+            WarningSign::MucosalBleeding => "mucosal_bleeding",
+            WarningSign::Lethargy => "lethargy",
+            WarningSign::LiverEnlargement => "liver_enlargement",
+            WarningSign::HematocritRise => "hematocrit_rise",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            WarningSign::AbdominalPain => "Abdominal pain or tenderness",
+            WarningSign::PersistentVomiting => "Persistent vomiting",
+            WarningSign::FluidAccumulation => "Clinical fluid accumulation",
+            WarningSign::MucosalBleeding => "Mucosal bleeding",
+            WarningSign::Lethargy => "Lethargy or restlessness",
+            WarningSign::LiverEnlargement => "Liver enlargement > 2 cm",
+            WarningSign::HematocritRise => "Rising hematocrit with rapid platelet fall",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        WarningSign::ALL.into_iter().find(|w| w.code() == code)
+    }
+}
+
+fn optional_text(
+    field: &str,
+    value: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let text = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+    if text.chars().count() > NOTE_MAX {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {NOTE_MAX} characters"),
+        ));
+        return None;
+    }
+    Some(text.to_owned())
+}
+
+/// Reads a measurement time: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` taken as UTC.
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+                .map(|t| t.and_utc())
+        })
+}
+
+impl RoundInput {
+    /// Validates the whole round against the rules of the product brief.
+    /// Every offending field is named with what is allowed; `now` bounds
+    /// the measurement time.
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<RoundValues, AppError> {
+        let mut errors = Vec::new();
+        // Times are kept to the second, as the form shows them.
+        let now = now.trunc_subsecs(0);
+        let measured_at = match self
+            .measured_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => now,
+            Some(text) => {
+                match parse_time(text) {
+                    Some(t) if t > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) => {
+                        errors.push(FieldError::new(
+                        "measured_at",
+                        format!("must not be more than {FUTURE_TOLERANCE_MINUTES} minutes in the future"),
+                    ));
+                        now
+                    }
+                    Some(t) => t.trunc_subsecs(0),
+                    None => {
+                        errors.push(FieldError::new(
+                            "measured_at",
+                            "must be a date and time such as 2026-11-30T14:05 (UTC) or RFC 3339",
+                        ));
+                        now
+                    }
+                }
+            }
+        };
+        let mut values = RoundValues::empty(measured_at);
+        match self
+            .shift
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => {}
+            Some(text) => match Shift::parse(text) {
+                Some(shift) => values.shift = shift,
+                None => errors.push(FieldError::new("shift", "must be day, evening or night")),
+            },
+        }
+        match self
+            .on_oxygen
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => {}
+            Some("true" | "on" | "yes") => values.on_oxygen = Some(true),
+            Some("false" | "off" | "no") => values.on_oxygen = Some(false),
+            Some(_) => errors.push(FieldError::new("on_oxygen", "must be true or false")),
+        }
+        match self
+            .consciousness
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => {}
+            Some(code) => match Consciousness::parse(code) {
+                Some(c) => values.consciousness = Some(c),
+                None => errors.push(FieldError::new(
+                    "consciousness",
+                    "must be one of A, C, V, P, U (ACVPU)",
+                )),
+            },
+        }
+        for code in self
+            .warning_signs
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            match WarningSign::parse(code) {
+                Some(sign) if !values.warning_signs.contains(&sign) => {
+                    values.warning_signs.push(sign)
+                }
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "warning_signs",
+                    format!(
+                        "unknown sign '{}'; use {}",
+                        code.chars().take(40).collect::<String>(),
+                        WarningSign::ALL.map(WarningSign::code).join(", ")
+                    ),
+                )),
+            }
+        }
+        values.warning_signs.sort();
+        values.clinical_notes = optional_text("clinical_notes", &self.clinical_notes, &mut errors);
+        values.medical_advice = optional_text("medical_advice", &self.medical_advice, &mut errors);
+        self.parse_numeric(&mut values, &mut errors);
+        if let (Some(sys), Some(dia)) = (values.systolic_mmhg, values.diastolic_mmhg)
+            && dia >= sys
+        {
+            errors.push(FieldError::new(
+                "diastolic_mmhg",
+                "must be lower than the systolic pressure",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+/// A stored round with who recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    pub id: i32,
+    pub patient_id: i32,
+    pub recorded_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub values: RoundValues,
+}
+
+impl RoundValues {
+    /// Total fluid intake of the round, in mL.
+    pub fn intake_ml(&self) -> i32 {
+        [self.intake_oral_ml, self.intake_iv_ml, self.intake_other_ml]
+            .iter()
+            .flatten()
+            .sum()
+    }
+
+    /// Total fluid output of the round, in mL.
+    pub fn output_ml(&self) -> i32 {
+        [
+            self.output_urine_ml,
+            self.output_emesis_ml,
+            self.output_drainage_ml,
+            self.output_other_ml,
+        ]
+        .iter()
+        .flatten()
+        .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
+    }
+
+    fn input() -> RoundInput {
+        RoundInput {
+            measured_at: Some("2026-11-30T09:30".into()),
+            temperature_c: Some("38.4".into()),
+            pulse_per_min: Some("112".into()),
+            systolic_mmhg: Some("100".into()),
+            diastolic_mmhg: Some("70".into()),
+            weight_kg: Some(String::new()),
+            on_oxygen: Some("false".into()),
+            consciousness: Some("A".into()),
+            warning_signs: vec![
+                "lethargy".into(),
+                "abdominal_pain".into(),
+                "lethargy".into(),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_round_parses_into_typed_values() {
+        let values = input().parse(now()).unwrap();
+        assert_eq!(
+            values.measured_at,
+            Utc.with_ymd_and_hms(2026, 11, 30, 9, 30, 0).unwrap()
+        );
+        assert_eq!(values.shift, Shift::Day);
+        assert_eq!(values.temperature_c, Some(38.4));
+        assert_eq!(values.pulse_per_min, Some(112));
+        assert_eq!(values.weight_kg, None);
+        assert_eq!(values.on_oxygen, Some(false));
+        assert_eq!(values.consciousness, Some(Consciousness::Alert));
+        assert_eq!(
+            values.warning_signs,
+            [WarningSign::AbdominalPain, WarningSign::Lethargy]
+        );
+        assert_eq!(values.numeric("pulse_per_min"), Some(112.0));
+        assert_eq!(
+            values.to_input().parse(now()).unwrap(),
+            values,
+            "typed back in, the same"
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = RoundInput {
+            measured_at: Some("2026-11-30T10:06".into()),
+            temperature_c: Some("50".into()),
+            pulse_per_min: Some("fast".into()),
+            consciousness: Some("Z".into()),
+            warning_signs: vec!["headache".into()],
+            shift: Some("noon".into()),
+            on_oxygen: Some("maybe".into()),
+            clinical_notes: Some("x".repeat(NOTE_MAX + 1)),
+            ..Default::default()
+        };
+        let Err(AppError::Invalid(errors)) = bad.parse(now()) else {
+            panic!("should be invalid")
+        };
+        let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [
+                "clinical_notes",
+                "consciousness",
+                "measured_at",
+                "on_oxygen",
+                "pulse_per_min",
+                "shift",
+                "temperature_c",
+                "warning_signs"
+            ]
+        );
+    }
+
+    #[test]
+    fn times_up_to_five_minutes_ahead_are_accepted() {
+        let within = RoundInput {
+            measured_at: Some("2026-11-30T10:05:00Z".into()),
+            ..Default::default()
+        };
+        assert!(within.parse(now()).is_ok());
+        let empty = RoundInput::default().parse(now()).unwrap();
+        assert_eq!(empty.measured_at, now());
+        assert_eq!(empty.shift, Shift::Day);
+    }
+
+    #[test]
+    fn diastolic_must_be_below_systolic() {
+        let bad = RoundInput {
+            systolic_mmhg: Some("90".into()),
+            diastolic_mmhg: Some("95".into()),
+            ..Default::default()
+        };
+        assert!(
+            bad.parse(now())
+                .unwrap_err()
+                .to_string()
+                .contains("diastolic_mmhg")
+        );
+    }
+
+    #[test]
+    fn shifts_follow_the_clock() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 30, h, 0, 0).unwrap();
+        assert_eq!(Shift::of(at(5)), Shift::Night);
+        assert_eq!(Shift::of(at(6)), Shift::Day);
+        assert_eq!(Shift::of(at(14)), Shift::Evening);
+        assert_eq!(Shift::of(at(22)), Shift::Night);
+    }
+
+    #[test]
+    fn fluid_totals() {
+        let mut v = RoundValues::empty(now());
+        v.intake_oral_ml = Some(200);
+        v.intake_iv_ml = Some(500);
+        v.output_urine_ml = Some(300);
+        assert_eq!(v.intake_ml(), 700);
+        assert_eq!(v.output_ml(), 300);
+    }
+}

@@ -1,0 +1,327 @@
+//! Rounds: the only code that touches the rounds table. Access to a round
+//! is access to its patient (see `patients::service::visible`).
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, Value,
+};
+
+use super::entity;
+use super::{Consciousness, NUMERIC_FIELDS, Round, RoundInput, RoundValues, Shift, WarningSign};
+use crate::accounts::Caller;
+use crate::error::AppError;
+use crate::history::check_reason;
+use crate::history::service::{self as history, Subject};
+use crate::paging::{Page, paging};
+use crate::patients::service::visible;
+
+const DEFAULT_PER_PAGE: u64 = 50;
+
+/// Which rounds of a patient a list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct RangeQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn not_found(id: i32) -> AppError {
+    AppError::NotFound(format!("Round {id}"))
+}
+
+fn column(name: &str) -> entity::Column {
+    entity::Column::from_str(name).unwrap_or_else(|_| panic!("rounds table has no column {name}"))
+}
+
+fn number(value: Value) -> Option<f64> {
+    match value {
+        Value::Double(v) => v,
+        Value::Int(v) => v.map(f64::from),
+        _ => None,
+    }
+}
+
+fn values_of(m: &entity::Model) -> RoundValues {
+    let mut values = RoundValues::empty(m.measured_at);
+    values.shift = Shift::parse(&m.shift).unwrap_or(values.shift);
+    values.on_oxygen = m.on_oxygen;
+    values.consciousness = m.consciousness.as_deref().and_then(Consciousness::parse);
+    values.warning_signs = m
+        .warning_signs
+        .split(',')
+        .filter_map(WarningSign::parse)
+        .collect();
+    values.clinical_notes = m.clinical_notes.clone();
+    values.medical_advice = m.medical_advice.clone();
+    for spec in NUMERIC_FIELDS {
+        values.set_numeric(spec.name, number(m.get(column(spec.name))));
+    }
+    values
+}
+
+fn round_of(m: entity::Model) -> Round {
+    Round {
+        values: values_of(&m),
+        id: m.id,
+        patient_id: m.patient_id,
+        recorded_by: m.recorded_by_name,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn apply(values: &RoundValues, model: &mut entity::ActiveModel) {
+    model.measured_at = Set(values.measured_at);
+    model.shift = Set(values.shift.as_str().to_owned());
+    model.on_oxygen = Set(values.on_oxygen);
+    model.consciousness = Set(values.consciousness.map(|c| c.code().to_owned()));
+    model.warning_signs = Set(values
+        .warning_signs
+        .iter()
+        .map(|w| w.code())
+        .collect::<Vec<_>>()
+        .join(","));
+    model.clinical_notes = Set(values.clinical_notes.clone());
+    model.medical_advice = Set(values.medical_advice.clone());
+    for spec in NUMERIC_FIELDS {
+        let value = values.numeric(spec.name);
+        let stored = if spec.integer {
+            Value::Int(value.map(|v| v as i32))
+        } else {
+            Value::Double(value)
+        };
+        model.set(column(spec.name), stored);
+    }
+    model.updated_at = Set(Utc::now());
+}
+
+async fn visible_round(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> Result<entity::Model, AppError> {
+    let round = entity::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    visible(db, caller, round.patient_id)
+        .await
+        .map_err(|_| not_found(id))?;
+    Ok(round)
+}
+
+/// A page of a patient's rounds in a time range, newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+    query: RangeQuery,
+) -> Result<Page<Round>, AppError> {
+    let (page, per_page) = paging(query.page, query.per_page, DEFAULT_PER_PAGE)?;
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(AppError::invalid("from", "must not be after 'to'"));
+    }
+    visible(db, caller, patient_id).await?;
+    let mut select = entity::Entity::find().filter(entity::Column::PatientId.eq(patient_id));
+    if let Some(from) = query.from {
+        select = select.filter(entity::Column::MeasuredAt.gte(from));
+    }
+    if let Some(to) = query.to {
+        select = select.filter(entity::Column::MeasuredAt.lte(to));
+    }
+    let paginator = select
+        .order_by_desc(entity::Column::MeasuredAt)
+        .order_by_desc(entity::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok(Page {
+        items: rows.into_iter().map(round_of).collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One round.
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Round, AppError> {
+    visible_round(db, caller, id).await.map(round_of)
+}
+
+async fn insert(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    patient_id: i32,
+    values: &RoundValues,
+) -> Result<Round, AppError> {
+    let now = Utc::now();
+    let mut model = entity::ActiveModel {
+        patient_id: Set(patient_id),
+        recorded_by: Set(caller.user_id()),
+        recorded_by_name: Set(history::actor_name(caller)),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(values, &mut model);
+    let model = model.insert(txn).await?;
+    let subject = Subject::round(model.id, patient_id);
+    history::record(txn, caller, subject, "create", None, None, Some(values)).await?;
+    Ok(round_of(model))
+}
+
+async fn admitted_patient(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    patient_id: i32,
+) -> Result<(), AppError> {
+    let patient = visible(txn, caller, patient_id).await?;
+    if patient.discharged_at.is_some() {
+        return Err(AppError::Conflict(
+            "The patient has been discharged; no new rounds can be recorded.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Records a round for a patient (clinicians and administrators).
+pub async fn record(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+    input: &RoundInput,
+) -> Result<Round, AppError> {
+    caller.require_clinical_writer()?;
+    let values = input.parse(Utc::now())?;
+    let txn = db.begin().await?;
+    admitted_patient(&txn, caller, patient_id).await?;
+    let round = insert(&txn, caller, patient_id, &values).await?;
+    txn.commit().await?;
+    Ok(round)
+}
+
+/// Records several rounds of one patient in one transaction: all or none.
+/// An error names the position of the offending round.
+pub async fn record_many(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+    inputs: &[RoundInput],
+) -> Result<Vec<Round>, AppError> {
+    caller.require_clinical_writer()?;
+    let now = Utc::now();
+    let mut all_values = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        match input.parse(now) {
+            Ok(values) => all_values.push(values),
+            Err(AppError::Invalid(errors)) => {
+                return Err(AppError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|mut e| {
+                            e.field = format!("rounds[{index}].{}", e.field);
+                            e
+                        })
+                        .collect(),
+                ));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let txn = db.begin().await?;
+    admitted_patient(&txn, caller, patient_id).await?;
+    let mut rounds = Vec::with_capacity(all_values.len());
+    for values in &all_values {
+        rounds.push(insert(&txn, caller, patient_id, values).await?);
+    }
+    txn.commit().await?;
+    Ok(rounds)
+}
+
+/// Corrects a round; the reason and the values before are kept in the
+/// history (clinicians and administrators).
+pub async fn correct(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    reason: &str,
+    input: &RoundInput,
+) -> Result<Round, AppError> {
+    caller.require_clinical_writer()?;
+    let reason = check_reason(reason);
+    let values = input.parse(Utc::now());
+    let (reason, values) = match (reason, values) {
+        (Ok(r), Ok(v)) => (r, v),
+        (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
+            a.extend(b);
+            return Err(AppError::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let txn = db.begin().await?;
+    let existing = visible_round(&txn, caller, id).await?;
+    let before = values_of(&existing);
+    let patient_id = existing.patient_id;
+    let mut model: entity::ActiveModel = existing.into();
+    apply(&values, &mut model);
+    let model = model.update(&txn).await?;
+    let subject = Subject::round(id, patient_id);
+    history::record(
+        &txn,
+        caller,
+        subject,
+        "update",
+        Some(&reason),
+        Some(&before),
+        Some(&values),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(round_of(model))
+}
+
+/// Deletes a round; its values and the reason stay in the history
+/// (administrators).
+pub async fn delete(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    reason: &str,
+) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let reason = check_reason(reason)?;
+    let txn = db.begin().await?;
+    let existing = visible_round(&txn, caller, id).await?;
+    let before = values_of(&existing);
+    let subject = Subject::round(id, existing.patient_id);
+    existing.delete(&txn).await?;
+    history::record(
+        &txn,
+        caller,
+        subject,
+        "delete",
+        Some(&reason),
+        Some(&before),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes every round of a patient that is being deleted.
+pub async fn delete_of_patient(
+    txn: &impl ConnectionTrait,
+    patient_id: i32,
+) -> Result<(), AppError> {
+    entity::Entity::delete_many()
+        .filter(entity::Column::PatientId.eq(patient_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Components of rounds: the round form, the rounds table, latest values.
+
+pub mod form;
+pub mod table;

@@ -1,0 +1,180 @@
+use leptos::prelude::*;
+
+use super::form::RoundFields;
+use crate::rounds::api::CorrectRound;
+use crate::rounds::{NUMERIC_FIELDS, Round, RoundValues};
+use crate::ui::form::{ErrorBox, action_error, failed};
+use crate::ui::time::format_time;
+
+fn show<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_else(|| "–".into())
+}
+
+fn blood_pressure(v: &RoundValues) -> String {
+    match (v.systolic_mmhg, v.diastolic_mmhg) {
+        (None, None) => "–".into(),
+        (s, d) => format!("{}/{}", show(s), show(d)),
+    }
+}
+
+/// The patient's rounds, newest first, each with who recorded it and, for
+/// those who may, a correction form.
+#[component]
+pub fn RoundsTable(
+    rounds: Vec<Round>,
+    correct: ServerAction<CorrectRound>,
+    can_write: bool,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table rounds" data-testid="rounds">
+                <thead>
+                    <tr>
+                        <th scope="col">"Measured (UTC)"</th>
+                        <th scope="col">"Temp °C"</th>
+                        <th scope="col">"Pulse"</th>
+                        <th scope="col">"Resp"</th>
+                        <th scope="col">"BP mmHg"</th>
+                        <th scope="col">"SpO2 %"</th>
+                        <th scope="col">"In / out mL"</th>
+                        <th scope="col">"Hct %"</th>
+                        <th scope="col">"Plt 10³/µL"</th>
+                        <th scope="col">"Warning signs"</th>
+                        <th scope="col">"Recorded by"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rounds
+                        .into_iter()
+                        .map(|r| view! { <RoundRow round=r correct can_write /> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn RoundRow(round: Round, correct: ServerAction<CorrectRound>, can_write: bool) -> impl IntoView {
+    let v = &round.values;
+    let alarming = !v.warning_signs.is_empty();
+    let signs = if alarming {
+        v.warning_signs
+            .iter()
+            .map(|w| w.label())
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        "–".to_owned()
+    };
+    let fluids = match (v.intake_ml(), v.output_ml()) {
+        (0, 0) => "–".to_owned(),
+        (i, o) => format!("{i} / {o}"),
+    };
+    let edited = round.updated_at > round.created_at + chrono::Duration::seconds(1);
+    let key = format!("r{}", round.id);
+    let id = round.id;
+    // Open again after a refused correction of this round, so its error shows.
+    let refused = move || {
+        correct
+            .input()
+            .with(|input| input.as_ref().is_some_and(|i| i.id == id))
+            && failed(correct)
+    };
+    view! {
+        <tr data-testid=format!("round-{}", round.id)>
+            <td>
+                {format_time(v.measured_at)}
+                <span class="muted small block">{v.shift.as_str()}</span>
+            </td>
+            <td>{show(v.temperature_c)}</td>
+            <td>{show(v.pulse_per_min)}</td>
+            <td>{show(v.respiration_per_min)}</td>
+            <td>{blood_pressure(v)}</td>
+            <td>{show(v.spo2_percent)}{(v.on_oxygen == Some(true)).then_some(" (O₂)")}</td>
+            <td>{fluids}</td>
+            <td>{show(v.hematocrit_percent)}</td>
+            <td>{show(v.platelets_k_per_ul)}</td>
+            <td class:danger-text=alarming>{signs}</td>
+            <td>
+                {round.recorded_by.clone()}
+                {edited.then(|| view! { <span class="muted small block">"corrected"</span> })}
+                {can_write
+                    .then(|| {
+                        view! {
+                            <details class="row-details" open=refused>
+                                <summary>"Correct"</summary>
+                                <ActionForm action=correct attr:class="correction">
+                                    <input type="hidden" name="id" value=round.id />
+                                    <RoundFields initial=round.values.to_input() key=key.clone() />
+                                    <div class="field wide">
+                                        <label for=format!("{key}-reason")>"Reason for the correction"</label>
+                                        <input id=format!("{key}-reason") name="reason" required />
+                                    </div>
+                                    <ErrorBox error=action_error(correct) />
+                                    <button type="submit" class="button small">"Save correction"</button>
+                                </ActionForm>
+                            </details>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+/// The newest value of each measurement among `rounds` (newest first), with
+/// its time.
+pub fn latest_values(
+    rounds: &[Round],
+) -> Vec<(
+    &'static crate::rounds::FieldSpec,
+    f64,
+    chrono::DateTime<chrono::Utc>,
+)> {
+    NUMERIC_FIELDS
+        .iter()
+        .filter_map(|spec| {
+            rounds.iter().find_map(|r| {
+                r.values
+                    .numeric(spec.name)
+                    .map(|v| (spec, v, r.values.measured_at))
+            })
+        })
+        .collect()
+}
+
+/// A card with the newest value of each measurement.
+#[component]
+pub fn LatestValues(rounds: Vec<Round>) -> impl IntoView {
+    let latest = latest_values(&rounds);
+    view! {
+        <section class="card" aria-labelledby="latest-title">
+            <h2 id="latest-title">"Latest values"</h2>
+            {if latest.is_empty() {
+                view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="latest" data-testid="latest-values">
+                        {latest
+                            .into_iter()
+                            .map(|(spec, value, at)| {
+                                view! {
+                                    <div>
+                                        <dt>{spec.label}</dt>
+                                        <dd>
+                                            <span class="value">{value.to_string()}</span>
+                                            " "
+                                            <span class="unit">{spec.display_unit()}</span>
+                                            <span class="muted small block">{format_time(at)}</span>
+                                        </dd>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </dl>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
