@@ -46,6 +46,8 @@ test('a nurse admits a patient, records and corrects a round, sees the history a
   await expect(rounds).toContainText('39.2');
   await expect(rounds).toContainText('Nurse Linh Pham');
   await expect(page.getByTestId('latest-values')).toContainText('118');
+  await expect(page.getByTestId('phase-banner')).toContainText('Patient is in the febrile phase');
+  await expect(page.getByTestId('news2-total')).toHaveText('4');
 
   const row = rounds.locator('tbody tr').first();
   await row.getByText('Correct', { exact: true }).click();
@@ -53,6 +55,7 @@ test('a nurse admits a patient, records and corrects a round, sees the history a
   await row.getByLabel('Reason for the correction').fill('pulse counted over 15 s, not 30 s');
   await row.getByRole('button', { name: 'Save correction' }).click();
   await expect(rounds.locator('tbody tr').first()).toContainText('108');
+  await expect(page.getByTestId('news2-total')).toHaveText('3');
   const history = page.getByTestId('history');
   await expect(history).toContainText('Nurse Linh Pham corrected round');
   await expect(history).toContainText('Reason: pulse counted over 15 s, not 30 s');

@@ -59,7 +59,15 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::change_own_password(&state.db, &caller, current_password, new_password).await
+    service::change_own_password(&state.db, &caller, current_password, new_password).await?;
+    // The new password ends the user's other sessions; this one goes on.
+    let mut session = auth::current_session()?;
+    if let Some(user) =
+        service::session_user(&state.db, caller.user_id().unwrap_or_default()).await?
+    {
+        session.login(&user).await.map_err(auth::session_error)?;
+    }
+    Ok(())
 }
 
 /// `GET /api/wards`: the wards the caller may see.

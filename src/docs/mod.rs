@@ -304,6 +304,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         output: "null",
         errors: "401; 403; 404; 422",
     },
+    Endpoint {
+        method: "GET",
+        path: "/api/rounds/status",
+        summary: "The patient's dengue phase (febrile, critical, recovery, afebrile) and NEWS2 (total, band, points per parameter), each with its reason. Query: patient_id.",
+        access: "every role (own wards)",
+        input: None,
+        output: r#"{"phase":{"phase":"critical","reason":"Fever broke: 37.2 °C at most on 2026-11-30 after peaks of 39.4 and 38.9 °C on the two days before","since":"2026-11-30T08:00:00Z","manual":false},"news2":{"total":5,"band":"medium","subscores":[{"parameter":"Pulse","points":2,"reason":"Pulse 118 /min 111–130 scores 2"}],"missing":[]},"observations":{"respiration_per_min":22,"spo2_percent":95,"on_oxygen":false,"systolic_mmhg":96,"pulse_per_min":118,"consciousness":"A","temperature_c":37.2}}"#,
+        errors: "401; 404",
+    },
 ];
 
 fn example(text: &str) -> Value {

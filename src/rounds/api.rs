@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::{Round, RoundInput};
+use super::{ClinicalStatus, Round, RoundInput};
 use crate::error::AppError;
 use crate::paging::Page;
 #[cfg(feature = "ssr")]
@@ -81,4 +81,11 @@ pub async fn correct_round(id: i32, reason: String, round: RoundInput) -> Result
 pub async fn delete_round(id: i32, reason: String) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::delete(&state.db, &caller, id, &reason).await
+}
+
+/// `GET /api/rounds/status`: the patient's dengue phase and NEWS2, with reasons.
+#[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl)]
+pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::clinical_status(&state.db, &caller, patient_id).await
 }

@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 pub mod fields;
+pub mod news2;
+pub mod phase;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
@@ -304,6 +306,15 @@ impl RoundInput {
             Err(AppError::Invalid(errors))
         }
     }
+}
+
+/// Where a patient stands: dengue phase and NEWS2, each with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClinicalStatus {
+    pub phase: phase::Assessment,
+    pub news2: news2::News2,
+    /// The newest value of each NEWS2 parameter.
+    pub observations: news2::Observations,
 }
 
 /// A stored round with who recorded it.

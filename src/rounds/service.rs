@@ -10,7 +10,11 @@ use sea_orm::{
 };
 
 use super::entity;
-use super::{Consciousness, NUMERIC_FIELDS, Round, RoundInput, RoundValues, Shift, WarningSign};
+use super::news2::{self, Observations};
+use super::{
+    ClinicalStatus, Consciousness, NUMERIC_FIELDS, Round, RoundInput, RoundValues, Shift,
+    WarningSign, phase,
+};
 use crate::accounts::Caller;
 use crate::error::AppError;
 use crate::history::check_reason;
@@ -312,6 +316,29 @@ pub async fn delete(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The patient's dengue phase and NEWS2 now, from all its rounds.
+pub async fn clinical_status(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+) -> Result<ClinicalStatus, AppError> {
+    let patient = visible(db, caller, patient_id).await?;
+    let values: Vec<RoundValues> = entity::Entity::find()
+        .filter(entity::Column::PatientId.eq(patient_id))
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(values_of)
+        .collect();
+    let observations = Observations::newest(&values);
+    Ok(ClinicalStatus {
+        phase: phase::assess(&values, Utc::now(), None),
+        news2: news2::news2(&observations, patient.spo2_scale2),
+        observations,
+    })
 }
 
 /// Removes every round of a patient that is being deleted.

@@ -50,7 +50,11 @@ pub fn is_form_post(parts: &axum::http::request::Parts) -> bool {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(terminal)
+        .init();
 }
 
 /// The whole HTTP surface: pages, server functions, health check, static

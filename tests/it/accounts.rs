@@ -458,6 +458,12 @@ const RIGHTS: &[Right] = &[
         expect: SIGNED_IN,
     },
     Right {
+        method: "GET",
+        path: "/api/rounds/status",
+        body: |ids| json!({ "patient_id": ids.patient }),
+        expect: SIGNED_IN,
+    },
+    Right {
         method: "POST",
         path: "/api/rounds/record",
         body: |ids| json!({ "patient_id": ids.patient, "round": { "temperature_c": 99 } }),
@@ -739,4 +745,76 @@ async fn observers_are_refused_the_administration_page() {
         !html.contains("$argon2"),
         "password hashes never reach a page"
     );
+}
+
+#[tokio::test]
+async fn passwords_are_changed_by_their_owner_and_reset_by_an_administrator() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let nurse = signed_in(&server, "nurse").await;
+    let change = |current: &str, new: &str| {
+        nurse
+            .post(server.url("/api/auth/password"))
+            .json(&json!({ "current_password": current, "new_password": new }))
+            .send()
+    };
+    let wrong = change("not my password", "a brand new password")
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("current_password"));
+    let short = change("vitalboard-nurse", "short").await.unwrap();
+    assert_eq!(short.status(), 422);
+    let done = change("vitalboard-nurse", "a brand new password")
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let (status, _) = login_status(&client(), &server, "nurse", "vitalboard-nurse").await;
+    assert_eq!(status, 401, "the old password no longer works");
+    let (status, _) = login_status(&client(), &server, "nurse", "a brand new password").await;
+    assert_eq!(status, 200);
+
+    let admin = signed_in(&server, "admin").await;
+    let nurse_id = me(&nurse, &server).await["id"].clone();
+    let reset = admin
+        .post(server.url("/api/users/reset-password"))
+        .json(&json!({ "id": nurse_id, "password": "reset by the admin" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 200);
+    assert_eq!(
+        me(&nurse, &server).await,
+        Value::Null,
+        "a reset ends the user's sessions"
+    );
+    let (status, _) = login_status(&client(), &server, "nurse", "reset by the admin").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_first_administrator_gets_a_generated_password_once() {
+    let db = TestDb::sqlite();
+    // The port is taken, so the server stops right after preparing the database.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_vitalboard"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", db.url())
+        .env("LEPTOS_SITE_ADDR", taken.local_addr().unwrap().to_string())
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    let log = String::from_utf8_lossy(&output.stdout);
+    let password = log
+        .split("one-time password ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no generated password in: {log}"))
+        .to_owned();
+    assert!(password.len() >= 16);
+    let server = TestServer::start(&db.url()).await;
+    let (status, body) = login_status(&client(), &server, "admin", &password).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["role"], "admin");
 }

@@ -438,3 +438,64 @@ async fn the_openapi_document_lists_every_endpoint() {
         );
     }
 }
+
+#[tokio::test]
+async fn status_gives_the_phase_and_news2_with_reasons() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let nurse = signed_in(&server, "nurse").await;
+    let admin = signed_in(&server, "admin").await;
+    let (ward_a, _) = ward_ids(&server, &admin).await;
+    let patient = admit(&server, &nurse, ward_a, "H-6001").await;
+    let status = |nurse: reqwest::Client, url: String| async move {
+        nurse
+            .get(url)
+            .query(&[("patient_id", patient)])
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let url = server.url("/api/rounds/status");
+
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "temperature_c": 39.3, "pulse_per_min": 96, "respiration_per_min": 18 }),
+    )
+    .await;
+    let febrile = status(nurse.clone(), url.clone()).await;
+    assert_eq!(febrile["phase"]["phase"], "febrile");
+    assert_eq!(febrile["news2"]["total"], 3, "{febrile}");
+    assert_eq!(febrile["news2"]["band"], "low");
+
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60, "pulse_per_min": 132, "warning_signs": ["mucosal_bleeding"] }),
+    )
+    .await;
+    let critical = status(nurse.clone(), url.clone()).await;
+    assert_eq!(critical["phase"]["phase"], "critical");
+    assert_eq!(
+        critical["phase"]["reason"],
+        "Warning sign recorded: Mucosal bleeding"
+    );
+    assert_eq!(
+        critical["news2"]["total"],
+        2 + 3 + 3 + 3,
+        "temperature, SpO2, systolic, pulse: {critical}"
+    );
+    assert_eq!(critical["news2"]["band"], "high");
+    let reasons: Vec<&str> = critical["news2"]["subscores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"SpO2 91 % ≤ 91 scores 3"), "{reasons:?}");
+}

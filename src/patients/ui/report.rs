@@ -9,8 +9,9 @@ use crate::history::ui::HistoryList;
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
 use crate::rounds::RoundInput;
-use crate::rounds::api::{CorrectRound, RecordRound, list_rounds};
+use crate::rounds::api::{CorrectRound, RecordRound, list_rounds, patient_status};
 use crate::rounds::ui::form::RoundFields;
+use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
 use crate::ui::time::format_time;
@@ -28,34 +29,12 @@ pub fn PatientReportPage() -> impl IntoView {
     count_successes(changes, correct);
     count_successes(changes, discharge);
 
-    let missing = || AppError::NotFound("Patient".into());
-    let patient = Resource::new(
-        move || (id.get(), changes.get()),
-        move |(id, _)| async move {
-            match id {
-                Some(id) => get_patient(id).await,
-                None => Err(missing()),
-            }
-        },
-    );
-    let rounds = Resource::new(
-        move || (id.get(), changes.get()),
-        move |(id, _)| async move {
-            match id {
-                Some(id) => list_rounds(id, None, None, None, Some(100)).await,
-                None => Err(missing()),
-            }
-        },
-    );
-    let history = Resource::new(
-        move || (id.get(), changes.get()),
-        move |(id, _)| async move {
-            match id {
-                Some(id) => patient_history(id).await,
-                None => Err(missing()),
-            }
-        },
-    );
+    let patient = per_patient(id, changes, get_patient);
+    let rounds = per_patient(id, changes, |id| {
+        list_rounds(id, None, None, None, Some(100))
+    });
+    let status = per_patient(id, changes, patient_status);
+    let history = per_patient(id, changes, patient_history);
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the patient…"</p> }>
@@ -65,12 +44,21 @@ pub fn PatientReportPage() -> impl IntoView {
                     Err(e) => return view! { <NotVisible error=e /> }.into_any(),
                 };
                 let rounds = rounds.await;
+                let status = status.await;
                 let history = history.await;
                 let writer = can_write();
                 let admitted = patient.discharged_at.is_none();
                 view! {
                     <Title text=patient.full_name() />
                     <PatientHeader patient=patient.clone() discharge writer />
+                    {match status {
+                        Ok(status) => view! {
+                            <PhaseBanner status=status.clone() />
+                            <News2Card status />
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }}
                     {match rounds {
                         Ok(page) => view! {
                             <LatestValues rounds=page.items.clone() />
@@ -99,6 +87,30 @@ pub fn PatientReportPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Data of the patient of this page, loaded again after every change.
+fn per_patient<T, Fut>(
+    id: Memo<Option<i32>>,
+    changes: RwSignal<usize>,
+    fetch: impl Fn(i32) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    Resource::new(
+        move || (id.get(), changes.get()),
+        move |(id, _)| {
+            let request = id.map(&fetch);
+            async move {
+                match request {
+                    Some(request) => request.await,
+                    None => Err(AppError::NotFound("Patient".into())),
+                }
+            }
+        },
+    )
 }
 
 #[component]

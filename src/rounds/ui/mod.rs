@@ -1,4 +1,5 @@
 //! Components of rounds: the round form, the rounds table, latest values.
 
 pub mod form;
+pub mod status;
 pub mod table;

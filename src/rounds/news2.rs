@@ -1,0 +1,516 @@
+//! NEWS2, the National Early Warning Score 2 (Royal College of Physicians,
+//! 2017), from the newest value of each parameter. Pure functions.
+
+use serde::{Deserialize, Serialize};
+
+use super::Consciousness;
+
+/// The newest value of each parameter NEWS2 scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Observations {
+    pub respiration_per_min: Option<i32>,
+    pub spo2_percent: Option<i32>,
+    pub on_oxygen: Option<bool>,
+    pub systolic_mmhg: Option<i32>,
+    pub pulse_per_min: Option<i32>,
+    pub consciousness: Option<Consciousness>,
+    pub temperature_c: Option<f64>,
+}
+
+impl Observations {
+    /// The newest value of each parameter among `rounds` (in the order
+    /// they were recorded).
+    pub fn newest(rounds: &[super::RoundValues]) -> Self {
+        // Stable sort, then newest first: of rounds taken at the same time,
+        // the one given last wins.
+        let mut ordered: Vec<&super::RoundValues> = rounds.iter().collect();
+        ordered.sort_by_key(|r| r.measured_at);
+        ordered.reverse();
+        let newest = |f: fn(&super::RoundValues) -> Option<f64>| ordered.iter().find_map(|r| f(r));
+        Observations {
+            respiration_per_min: newest(|r| r.respiration_per_min.map(f64::from)).map(|v| v as i32),
+            spo2_percent: newest(|r| r.spo2_percent.map(f64::from)).map(|v| v as i32),
+            on_oxygen: ordered.iter().find_map(|r| r.on_oxygen),
+            systolic_mmhg: newest(|r| r.systolic_mmhg.map(f64::from)).map(|v| v as i32),
+            pulse_per_min: newest(|r| r.pulse_per_min.map(f64::from)).map(|v| v as i32),
+            consciousness: ordered.iter().find_map(|r| r.consciousness),
+            temperature_c: newest(|r| r.temperature_c),
+        }
+    }
+}
+
+/// The clinical response a score calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// 0–4: ward-based response.
+    Low,
+    /// A 3 in any single parameter: urgent ward review.
+    LowMedium,
+    /// 5–6: urgent response.
+    Medium,
+    /// 7 or more: emergency response.
+    High,
+}
+
+impl Band {
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Low => "Low",
+            Band::LowMedium => "Low–medium (a single 3): urgent ward review",
+            Band::Medium => "Medium: urgent response",
+            Band::High => "High: emergency response",
+        }
+    }
+}
+
+/// One parameter's points and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubScore {
+    pub parameter: String,
+    pub points: u8,
+    /// e.g. `SpO2 91 % ≤ 91 scores 3`.
+    pub reason: String,
+}
+
+/// A NEWS2 score with its band and breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct News2 {
+    pub total: u8,
+    pub band: Band,
+    pub subscores: Vec<SubScore>,
+    /// Parameters without a value (scored as if normal).
+    pub missing: Vec<String>,
+}
+
+/// Points for a value against ordered bands: `(upper bound, points, rule)`,
+/// the first band whose bound the value does not exceed wins.
+fn banded<T: PartialOrd + Copy + std::fmt::Display>(
+    name: &str,
+    unit: &str,
+    value: T,
+    bands: &[(Option<T>, u8, &str)],
+) -> SubScore {
+    let (_, points, rule) = bands
+        .iter()
+        .find(|(upper, ..)| upper.is_none_or(|u| value <= u))
+        .copied()
+        .expect("the last band has no upper bound");
+    SubScore {
+        parameter: name.to_owned(),
+        points,
+        reason: format!("{name} {value}{unit} {rule} scores {points}"),
+    }
+}
+
+fn respiration(v: i32) -> SubScore {
+    banded(
+        "Respiration",
+        " /min",
+        v,
+        &[
+            (Some(8), 3, "≤ 8"),
+            (Some(11), 1, "9–11"),
+            (Some(20), 0, "12–20"),
+            (Some(24), 2, "21–24"),
+            (None, 3, "≥ 25"),
+        ],
+    )
+}
+
+fn spo2_scale1(v: i32) -> SubScore {
+    banded(
+        "SpO2",
+        " %",
+        v,
+        &[
+            (Some(91), 3, "≤ 91"),
+            (Some(93), 2, "92–93"),
+            (Some(95), 1, "94–95"),
+            (None, 0, "≥ 96"),
+        ],
+    )
+}
+
+fn spo2_scale2(v: i32, on_oxygen: bool) -> SubScore {
+    if v <= 92 || !on_oxygen {
+        return banded(
+            "SpO2 (scale 2)",
+            " %",
+            v,
+            &[
+                (Some(83), 3, "≤ 83"),
+                (Some(85), 2, "84–85"),
+                (Some(87), 1, "86–87"),
+                (None, 0, "≥ 88 (on air above 92)"),
+            ],
+        );
+    }
+    banded(
+        "SpO2 (scale 2)",
+        " % on oxygen",
+        v,
+        &[
+            (Some(94), 1, "93–94"),
+            (Some(96), 2, "95–96"),
+            (None, 3, "≥ 97"),
+        ],
+    )
+}
+
+fn systolic(v: i32) -> SubScore {
+    banded(
+        "Systolic BP",
+        " mmHg",
+        v,
+        &[
+            (Some(90), 3, "≤ 90"),
+            (Some(100), 2, "91–100"),
+            (Some(110), 1, "101–110"),
+            (Some(219), 0, "111–219"),
+            (None, 3, "≥ 220"),
+        ],
+    )
+}
+
+fn pulse(v: i32) -> SubScore {
+    banded(
+        "Pulse",
+        " /min",
+        v,
+        &[
+            (Some(40), 3, "≤ 40"),
+            (Some(50), 1, "41–50"),
+            (Some(90), 0, "51–90"),
+            (Some(110), 1, "91–110"),
+            (Some(130), 2, "111–130"),
+            (None, 3, "≥ 131"),
+        ],
+    )
+}
+
+fn temperature(v: f64) -> SubScore {
+    // Rounded to one decimal as charted, so 36.05 counts as 36.1.
+    let v = (v * 10.0).round() / 10.0;
+    banded(
+        "Temperature",
+        " °C",
+        v,
+        &[
+            (Some(35.0), 3, "≤ 35.0"),
+            (Some(36.0), 1, "35.1–36.0"),
+            (Some(38.0), 0, "36.1–38.0"),
+            (Some(39.0), 1, "38.1–39.0"),
+            (None, 2, "≥ 39.1"),
+        ],
+    )
+}
+
+fn oxygen(on: bool) -> SubScore {
+    SubScore {
+        parameter: "Oxygen".into(),
+        points: if on { 2 } else { 0 },
+        reason: if on {
+            "On supplemental oxygen scores 2".into()
+        } else {
+            "On air scores 0".into()
+        },
+    }
+}
+
+fn consciousness(c: Consciousness) -> SubScore {
+    let points = if c == Consciousness::Alert { 0 } else { 3 };
+    SubScore {
+        parameter: "Consciousness".into(),
+        points,
+        reason: format!(
+            "Consciousness {} ({}) scores {points}",
+            c.code(),
+            c.label().to_lowercase()
+        ),
+    }
+}
+
+/// Scores the observations; `scale2` selects SpO2 scale 2 (hypercapnic
+/// respiratory failure, chosen per patient).
+pub fn news2(obs: &Observations, scale2: bool) -> News2 {
+    let on_oxygen = obs.on_oxygen.unwrap_or(false);
+    let parts: [(&str, Option<SubScore>); 7] = [
+        ("Respiration", obs.respiration_per_min.map(respiration)),
+        (
+            "SpO2",
+            obs.spo2_percent.map(|v| {
+                if scale2 {
+                    spo2_scale2(v, on_oxygen)
+                } else {
+                    spo2_scale1(v)
+                }
+            }),
+        ),
+        ("Oxygen", obs.on_oxygen.map(oxygen)),
+        ("Systolic BP", obs.systolic_mmhg.map(systolic)),
+        ("Pulse", obs.pulse_per_min.map(pulse)),
+        ("Consciousness", obs.consciousness.map(consciousness)),
+        ("Temperature", obs.temperature_c.map(temperature)),
+    ];
+    let missing = parts
+        .iter()
+        .filter(|(_, s)| s.is_none())
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    let subscores: Vec<SubScore> = parts.into_iter().filter_map(|(_, s)| s).collect();
+    let total = subscores.iter().map(|s| s.points).sum();
+    let band = match total {
+        7.. => Band::High,
+        5..=6 => Band::Medium,
+        _ if subscores.iter().any(|s| s.points == 3) => Band::LowMedium,
+        _ => Band::Low,
+    };
+    News2 {
+        total,
+        band,
+        subscores,
+        missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(score: SubScore) -> u8 {
+        score.points
+    }
+
+    #[test]
+    fn respiration_boundaries() {
+        for (v, p) in [
+            (0, 3),
+            (8, 3),
+            (9, 1),
+            (11, 1),
+            (12, 0),
+            (20, 0),
+            (21, 2),
+            (24, 2),
+            (25, 3),
+            (80, 3),
+        ] {
+            assert_eq!(points(respiration(v)), p, "respiration {v}");
+        }
+    }
+
+    #[test]
+    fn spo2_scale1_boundaries() {
+        for (v, p) in [
+            (50, 3),
+            (91, 3),
+            (92, 2),
+            (93, 2),
+            (94, 1),
+            (95, 1),
+            (96, 0),
+            (100, 0),
+        ] {
+            assert_eq!(points(spo2_scale1(v)), p, "SpO2 {v}");
+        }
+    }
+
+    #[test]
+    fn spo2_scale2_boundaries() {
+        for (v, air, oxygen) in [
+            (83, 3, 3),
+            (84, 2, 2),
+            (85, 2, 2),
+            (86, 1, 1),
+            (87, 1, 1),
+            (88, 0, 0),
+            (92, 0, 0),
+            (93, 0, 1),
+            (94, 0, 1),
+            (95, 0, 2),
+            (96, 0, 2),
+            (97, 0, 3),
+            (100, 0, 3),
+        ] {
+            assert_eq!(points(spo2_scale2(v, false)), air, "SpO2 {v} on air");
+            assert_eq!(points(spo2_scale2(v, true)), oxygen, "SpO2 {v} on oxygen");
+        }
+    }
+
+    #[test]
+    fn systolic_boundaries() {
+        for (v, p) in [
+            (40, 3),
+            (90, 3),
+            (91, 2),
+            (100, 2),
+            (101, 1),
+            (110, 1),
+            (111, 0),
+            (219, 0),
+            (220, 3),
+            (300, 3),
+        ] {
+            assert_eq!(points(systolic(v)), p, "systolic {v}");
+        }
+    }
+
+    #[test]
+    fn pulse_boundaries() {
+        for (v, p) in [
+            (20, 3),
+            (40, 3),
+            (41, 1),
+            (50, 1),
+            (51, 0),
+            (90, 0),
+            (91, 1),
+            (110, 1),
+            (111, 2),
+            (130, 2),
+            (131, 3),
+        ] {
+            assert_eq!(points(pulse(v)), p, "pulse {v}");
+        }
+    }
+
+    #[test]
+    fn temperature_boundaries() {
+        for (v, p) in [
+            (25.0, 3),
+            (35.0, 3),
+            (35.1, 1),
+            (36.0, 1),
+            (36.1, 0),
+            (38.0, 0),
+            (38.1, 1),
+            (39.0, 1),
+            (39.1, 2),
+            (45.0, 2),
+        ] {
+            assert_eq!(points(temperature(v)), p, "temperature {v}");
+        }
+        assert_eq!(points(temperature(36.04)), 1, "charted as 36.0");
+        assert_eq!(points(temperature(36.05)), 0, "charted as 36.1");
+    }
+
+    #[test]
+    fn oxygen_and_consciousness() {
+        assert_eq!(points(oxygen(true)), 2);
+        assert_eq!(points(oxygen(false)), 0);
+        assert_eq!(points(consciousness(Consciousness::Alert)), 0);
+        for c in [
+            Consciousness::NewConfusion,
+            Consciousness::Voice,
+            Consciousness::Pain,
+            Consciousness::Unresponsive,
+        ] {
+            assert_eq!(points(consciousness(c)), 3, "{c:?}");
+        }
+    }
+
+    fn normal() -> Observations {
+        Observations {
+            respiration_per_min: Some(16),
+            spo2_percent: Some(97),
+            on_oxygen: Some(false),
+            systolic_mmhg: Some(120),
+            pulse_per_min: Some(80),
+            consciousness: Some(Consciousness::Alert),
+            temperature_c: Some(37.0),
+        }
+    }
+
+    #[test]
+    fn bands() {
+        let score = news2(&normal(), false);
+        assert_eq!((score.total, score.band), (0, Band::Low));
+        assert!(score.missing.is_empty());
+
+        let single_three = Observations {
+            spo2_percent: Some(91),
+            ..normal()
+        };
+        let score = news2(&single_three, false);
+        assert_eq!((score.total, score.band), (3, Band::LowMedium));
+        assert!(
+            score
+                .subscores
+                .iter()
+                .any(|s| s.reason == "SpO2 91 % ≤ 91 scores 3")
+        );
+
+        let four = Observations {
+            pulse_per_min: Some(115),
+            respiration_per_min: Some(22),
+            ..normal()
+        };
+        assert_eq!(news2(&four, false).band, Band::Low);
+
+        let five = Observations {
+            pulse_per_min: Some(115),
+            respiration_per_min: Some(22),
+            temperature_c: Some(38.5),
+            ..normal()
+        };
+        let score = news2(&five, false);
+        assert_eq!((score.total, score.band), (5, Band::Medium));
+
+        let seven = Observations {
+            systolic_mmhg: Some(88),
+            pulse_per_min: Some(125),
+            on_oxygen: Some(true),
+            ..normal()
+        };
+        let score = news2(&seven, false);
+        assert_eq!((score.total, score.band), (7, Band::High));
+    }
+
+    #[test]
+    fn the_newest_value_of_each_parameter_counts() {
+        use chrono::TimeZone;
+        let at = |h| chrono::Utc.with_ymd_and_hms(2026, 11, 30, h, 0, 0).unwrap();
+        let mut old = super::super::RoundValues::empty(at(8));
+        old.pulse_per_min = Some(130);
+        old.temperature_c = Some(39.0);
+        let mut new = super::super::RoundValues::empty(at(12));
+        new.pulse_per_min = Some(88);
+        let obs = Observations::newest(&[new, old]);
+        assert_eq!(obs.pulse_per_min, Some(88));
+        assert_eq!(
+            obs.temperature_c,
+            Some(39.0),
+            "older value when the newest round lacks it"
+        );
+        assert_eq!(obs.spo2_percent, None);
+    }
+
+    #[test]
+    fn missing_parameters_are_listed() {
+        let score = news2(
+            &Observations {
+                pulse_per_min: Some(95),
+                ..Default::default()
+            },
+            false,
+        );
+        assert_eq!(score.total, 1);
+        assert_eq!(score.missing.len(), 6);
+    }
+
+    #[test]
+    fn scale2_uses_oxygen() {
+        let obs = Observations {
+            spo2_percent: Some(97),
+            on_oxygen: Some(true),
+            ..normal()
+        };
+        assert_eq!(news2(&obs, false).total, 2, "scale 1: SpO2 0 + oxygen 2");
+        assert_eq!(
+            news2(&obs, true).total,
+            5,
+            "scale 2: SpO2 on oxygen 3 + oxygen 2"
+        );
+    }
+}
