@@ -13,6 +13,7 @@ use crate::docs::ui::ApiPage;
 use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
 use crate::patients::ui::list::PatientsPage;
 use crate::patients::ui::report::PatientReportPage;
+use crate::rounds::ui::correct::CorrectRoundPage;
 use crate::system::ui::SystemStatusCard;
 use crate::ui::layout::Layout;
 
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("patients/new") view=NewPatientPage ssr=SsrMode::Async />
                     <Route path=path!("patients/:id") view=PatientReportPage ssr=SsrMode::Async />
                     <Route path=path!("patients/:id/edit") view=EditPatientPage ssr=SsrMode::Async />
+                    <Route path=path!("patients/:id/rounds/:round/correct") view=CorrectRoundPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=|| view! { <SectionUnavailable name="Settings" /> } ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />

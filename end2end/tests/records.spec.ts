@@ -49,11 +49,17 @@ test('a nurse admits a patient, records and corrects a round, sees the history a
   await expect(page.getByTestId('phase-banner')).toContainText('Patient is in the febrile phase');
   await expect(page.getByTestId('news2-total')).toHaveText('4');
 
-  const row = rounds.locator('tbody tr').first();
-  await row.getByText('Correct', { exact: true }).click();
-  await row.getByLabel('Pulse /min', { exact: true }).fill('108');
-  await row.getByLabel('Reason for the correction').fill('pulse counted over 15 s, not 30 s');
-  await row.getByRole('button', { name: 'Save correction' }).click();
+  await rounds.locator('tbody tr').first().getByRole('link', { name: 'Correct' }).click();
+  const correction = page.getByTestId('correct-round');
+  await ready(page);
+  await correction.getByLabel('Pulse /min', { exact: true }).fill('108');
+  await correction.getByLabel('Reason for the correction').fill('  ');
+  await correction.getByRole('button', { name: 'Save correction' }).click();
+  await expect(correction.getByRole('alert')).toContainText('Reason: say why');
+  await correction.getByLabel('Reason for the correction').fill('pulse counted over 15 s, not 30 s');
+  await correction.getByRole('button', { name: 'Save correction' }).click();
+  await expect(page.getByRole('heading', { name: 'Johnson, Katherine' })).toBeVisible();
+  await ready(page);
   await expect(rounds.locator('tbody tr').first()).toContainText('108');
   await expect(page.getByTestId('news2-total')).toHaveText('3');
   const history = page.getByTestId('history');

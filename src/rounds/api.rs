@@ -73,7 +73,9 @@ pub async fn record_rounds(
 #[server(prefix = "/api", endpoint = "rounds/correct")]
 pub async fn correct_round(id: i32, reason: String, round: RoundInput) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::correct(&state.db, &caller, id, &reason, &round).await
+    let corrected = service::correct(&state.db, &caller, id, &reason, &round).await?;
+    auth::redirect_form_post(&format!("/patients/{}", corrected.patient_id));
+    Ok(corrected)
 }
 
 /// `POST /api/rounds/delete`: deletes a round, with the reason; history stays.

@@ -9,7 +9,7 @@ use crate::history::ui::HistoryList;
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
 use crate::rounds::RoundInput;
-use crate::rounds::api::{CorrectRound, RecordRound, list_rounds, patient_status};
+use crate::rounds::api::{RecordRound, list_rounds, patient_status};
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
@@ -22,11 +22,9 @@ use crate::ui::time::format_time;
 pub fn PatientReportPage() -> impl IntoView {
     let id = route_id();
     let record = ServerAction::<RecordRound>::new();
-    let correct = ServerAction::<CorrectRound>::new();
     let discharge = ServerAction::<DischargePatient>::new();
     let changes = RwSignal::new(0);
     count_successes(changes, record);
-    count_successes(changes, correct);
     count_successes(changes, discharge);
 
     let patient = per_patient(id, changes, get_patient);
@@ -68,7 +66,7 @@ pub fn PatientReportPage() -> impl IntoView {
                                 {if page.items.is_empty() {
                                     view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
                                 } else {
-                                    view! { <RoundsTable rounds=page.items correct can_write=writer /> }.into_any()
+                                    view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
                                 }}
                             </section>
                         }

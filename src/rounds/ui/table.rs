@@ -1,9 +1,7 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use super::form::RoundFields;
-use crate::rounds::api::CorrectRound;
 use crate::rounds::{NUMERIC_FIELDS, Round, RoundValues};
-use crate::ui::form::{ErrorBox, action_error, failed};
 use crate::ui::time::format_time;
 
 fn show<T: ToString>(value: Option<T>) -> String {
@@ -18,13 +16,9 @@ fn blood_pressure(v: &RoundValues) -> String {
 }
 
 /// The patient's rounds, newest first, each with who recorded it and, for
-/// those who may, a correction form.
+/// those who may, a link to correct it.
 #[component]
-pub fn RoundsTable(
-    rounds: Vec<Round>,
-    correct: ServerAction<CorrectRound>,
-    can_write: bool,
-) -> impl IntoView {
+pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="table rounds" data-testid="rounds">
@@ -46,7 +40,7 @@ pub fn RoundsTable(
                 <tbody>
                     {rounds
                         .into_iter()
-                        .map(|r| view! { <RoundRow round=r correct can_write /> })
+                        .map(|r| view! { <RoundRow round=r can_write /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -55,7 +49,7 @@ pub fn RoundsTable(
 }
 
 #[component]
-fn RoundRow(round: Round, correct: ServerAction<CorrectRound>, can_write: bool) -> impl IntoView {
+fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
     let v = &round.values;
     let alarming = !v.warning_signs.is_empty();
     let signs = if alarming {
@@ -72,15 +66,6 @@ fn RoundRow(round: Round, correct: ServerAction<CorrectRound>, can_write: bool) 
         (i, o) => format!("{i} / {o}"),
     };
     let edited = round.updated_at > round.created_at + chrono::Duration::seconds(1);
-    let key = format!("r{}", round.id);
-    let id = round.id;
-    // Open again after a refused correction of this round, so its error shows.
-    let refused = move || {
-        correct
-            .input()
-            .with(|input| input.as_ref().is_some_and(|i| i.id == id))
-            && failed(correct)
-    };
     view! {
         <tr data-testid=format!("round-{}", round.id)>
             <td>
@@ -102,19 +87,9 @@ fn RoundRow(round: Round, correct: ServerAction<CorrectRound>, can_write: bool) 
                 {can_write
                     .then(|| {
                         view! {
-                            <details class="row-details" open=refused>
-                                <summary>"Correct"</summary>
-                                <ActionForm action=correct attr:class="correction">
-                                    <input type="hidden" name="id" value=round.id />
-                                    <RoundFields initial=round.values.to_input() key=key.clone() />
-                                    <div class="field wide">
-                                        <label for=format!("{key}-reason")>"Reason for the correction"</label>
-                                        <input id=format!("{key}-reason") name="reason" required />
-                                    </div>
-                                    <ErrorBox error=action_error(correct) />
-                                    <button type="submit" class="button small">"Save correction"</button>
-                                </ActionForm>
-                            </details>
+                            <A href=format!("/patients/{}/rounds/{}/correct", round.patient_id, round.id) attr:class="block">
+                                "Correct"
+                            </A>
                         }
                     })}
             </td>
