@@ -71,6 +71,20 @@ where
     action.value().with(|v| matches!(v, Some(Err(_))))
 }
 
+/// Once the action succeeds, opens `path(result)` as a fresh page, so
+/// everything on it (the header's user too) is loaded anew.
+pub fn go_on_success<I, O>(action: ServerAction<I>, path: impl Fn(&O) -> String + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(result)) = action.value().get() {
+            let _ = window().location().set_href(&path(&result));
+        }
+    });
+}
+
 /// Counts the successes of `action` into `changes`, so lists keyed on it
 /// reload after a change, while a refused form keeps its input and error.
 pub fn count_successes<I, O>(changes: RwSignal<usize>, action: ServerAction<I>)

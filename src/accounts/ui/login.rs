@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::{Login, safe_next};
-use crate::ui::form::{ErrorBox, action_error};
+use crate::ui::form::{ErrorBox, action_error, go_on_success};
 use crate::ui::icons::{Icon, IconView};
 
 /// The login page: username and password, with a clear message when they
@@ -13,11 +13,7 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next").as_deref());
-    Effect::new(move || {
-        if let Some(Ok(_)) = login.value().get() {
-            let _ = window().location().set_href(&next());
-        }
-    });
+    go_on_success(login, move |_| next());
     view! {
         <Title text="Sign in" />
         <main class="login-screen">

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::api::{Logout, me};
 use super::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::ui::form::go_on_success;
 
 /// The signed-in user, loaded once per page and shared through context.
 #[derive(Clone, Copy)]
@@ -37,11 +38,7 @@ pub fn is_admin() -> bool {
 #[component]
 pub fn UserBadge() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = logout.value().get() {
-            let _ = window().location().set_href("/login");
-        }
-    });
+    go_on_success(logout, |_| "/login".to_owned());
     view! {
         <Suspense fallback=|| ()>
             {move || {

@@ -5,19 +5,15 @@ use leptos_router::components::A;
 use super::route_id;
 use crate::accounts::api::list_wards;
 use crate::patients::api::{CreatePatient, UpdatePatient, get_patient};
-use crate::patients::{INTERVAL_HOURS, PatientInput, Sex};
-use crate::ui::form::{ErrorBox, action_error};
+use crate::patients::{INTERVAL_HOURS, Patient, PatientInput, Sex};
+use crate::ui::form::{ErrorBox, action_error, go_on_success};
 
 /// Admitting a new patient.
 #[component]
 pub fn NewPatientPage() -> impl IntoView {
     let create = ServerAction::<CreatePatient>::new();
-    Effect::new(move || {
-        if let Some(Ok(patient)) = create.value().get() {
-            let _ = window()
-                .location()
-                .set_href(&format!("/patients/{}", patient.id));
-        }
+    go_on_success(create, |patient: &Patient| {
+        format!("/patients/{}", patient.id)
     });
     view! {
         <Title text="New patient" />
@@ -49,12 +45,8 @@ pub fn EditPatientPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move || {
-        if let Some(Ok(patient)) = update.value().get() {
-            let _ = window()
-                .location()
-                .set_href(&format!("/patients/{}", patient.id));
-        }
+    go_on_success(update, |patient: &Patient| {
+        format!("/patients/{}", patient.id)
     });
     view! {
         <Title text="Edit patient" />

@@ -4,8 +4,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::form::RoundFields;
+use crate::rounds::Round;
 use crate::rounds::api::{CorrectRound, get_round};
-use crate::ui::form::{ErrorBox, action_error};
+use crate::ui::form::{ErrorBox, action_error, go_on_success};
 use crate::ui::time::format_time;
 
 /// Correcting one round: its values, changed, with the reason; the old
@@ -29,12 +30,8 @@ pub fn CorrectRoundPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move || {
-        if let Some(Ok(round)) = correct.value().get() {
-            let _ = window()
-                .location()
-                .set_href(&format!("/patients/{}", round.patient_id));
-        }
+    go_on_success(correct, |round: &Round| {
+        format!("/patients/{}", round.patient_id)
     });
     view! {
         <Title text="Correct a round" />
