@@ -32,26 +32,6 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [
-        Phase::Febrile,
-        Phase::Critical,
-        Phase::Recovery,
-        Phase::Afebrile,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Febrile => "febrile",
-            Phase::Critical => "critical",
-            Phase::Recovery => "recovery",
-            Phase::Afebrile => "afebrile",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| p.as_str() == text)
-    }
-
     /// The banner text, e.g. "Patient is in the critical phase".
     pub fn banner(self) -> &'static str {
         match self {
