@@ -3,17 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestDb, TestServer, client, every_database, signed_in};
+use crate::support::{NO_QUERY, TestDb, TestServer, client, every_database, get_json, signed_in};
 
 async fn me(client: &reqwest::Client, server: &TestServer) -> Value {
-    client
-        .get(server.url("/api/auth/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(client, server.url("/api/auth/me"), NO_QUERY).await
 }
 
 async fn login_status(
@@ -32,14 +25,7 @@ async fn login_status(
 }
 
 async fn user_count(server: &TestServer, admin: &reqwest::Client) -> usize {
-    let users: Vec<Value> = admin
-        .get(server.url("/api/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users: Vec<Value> = get_json(admin, server.url("/api/users"), NO_QUERY).await;
     users.len()
 }
 
@@ -183,14 +169,7 @@ async fn bearer_tokens_work_until_revoked() {
     for db in every_database().await {
         let server = TestServer::start(&db.url()).await;
         let admin = signed_in(&server, "admin").await;
-        let wards: Vec<Value> = admin
-            .get(server.url("/api/wards"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let wards: Vec<Value> = get_json(&admin, server.url("/api/wards"), NO_QUERY).await;
         let ward_a = wards.iter().find(|w| w["name"] == "Dengue ward A").unwrap()["id"].clone();
 
         let created: Value = admin
@@ -218,14 +197,7 @@ async fn bearer_tokens_work_until_revoked() {
         assert_eq!(seen.len(), 1, "the token sees only its ward");
         assert_eq!(seen[0]["id"], ward_a);
 
-        let listed: Vec<Value> = admin
-            .get(server.url("/api/tokens"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let listed: Vec<Value> = get_json(&admin, server.url("/api/tokens"), NO_QUERY).await;
         assert!(
             listed[0]["last_used_at"].is_string(),
             "last use is recorded"
@@ -518,14 +490,7 @@ async fn each_role_gets_exactly_its_rights_on_every_server_function() {
     let (observer_token, _) = make_token("observer").await;
     let (admin_token, _) = make_token("admin").await;
     let (_, spare_token) = make_token("clinician").await;
-    let wards: Vec<Value> = admin
-        .get(server.url("/api/wards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wards: Vec<Value> = get_json(&admin, server.url("/api/wards"), NO_QUERY).await;
     let ward = wards.iter().find(|w| w["name"] == "Dengue ward A").unwrap()["id"]
         .as_i64()
         .unwrap();

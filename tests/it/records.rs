@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestDb, TestServer, every_database, signed_in};
+use crate::support::{NO_QUERY, TestDb, TestServer, every_database, get_json, signed_in};
 
 /// Admits a patient to `ward` and returns its id.
 pub async fn admit(server: &TestServer, client: &reqwest::Client, ward: i64, number: &str) -> i64 {
@@ -54,14 +54,7 @@ async fn gateway_token(server: &TestServer, admin: &reqwest::Client, ward: i64) 
 }
 
 async fn ward_ids(server: &TestServer, admin: &reqwest::Client) -> (i64, i64) {
-    let wards: Vec<Value> = admin
-        .get(server.url("/api/wards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wards: Vec<Value> = get_json(admin, server.url("/api/wards"), NO_QUERY).await;
     let id = |name: &str| {
         wards.iter().find(|w| w["name"] == name).unwrap()["id"]
             .as_i64()
@@ -71,24 +64,18 @@ async fn ward_ids(server: &TestServer, admin: &reqwest::Client) -> (i64, i64) {
 }
 
 async fn count(server: &TestServer, client: &reqwest::Client, patient: i64) -> (u64, usize) {
-    let rounds: Value = client
-        .get(server.url("/api/rounds"))
-        .query(&[("patient_id", patient)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let history: Vec<Value> = client
-        .get(server.url("/api/patients/history"))
-        .query(&[("id", patient)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rounds: Value = get_json(
+        client,
+        server.url("/api/rounds"),
+        &[("patient_id", patient)],
+    )
+    .await;
+    let history: Vec<Value> = get_json(
+        client,
+        server.url("/api/patients/history"),
+        &[("id", patient)],
+    )
+    .await;
     (rounds["total"].as_u64().unwrap(), history.len())
 }
 
@@ -123,19 +110,16 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
             assert_eq!(round["recorded_by"], "API token “Bedside gateway”");
         }
 
-        let page: Value = gateway
-            .get(server.url("/api/rounds"))
-            .query(&[
+        let page: Value = get_json(
+            &gateway,
+            server.url("/api/rounds"),
+            &[
                 ("patient_id", patient.to_string()),
                 ("per_page", "4".into()),
                 ("page", "2".into()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         assert_eq!(page["total"], 6);
         let times: Vec<&str> = page["items"]
             .as_array()
@@ -149,19 +133,16 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
             "newest first, second page"
         );
 
-        let range: Value = gateway
-            .get(server.url("/api/rounds"))
-            .query(&[
+        let range: Value = get_json(
+            &gateway,
+            server.url("/api/rounds"),
+            &[
                 ("patient_id", patient.to_string()),
                 ("from", "2026-01-10T12:00".into()),
                 ("to", "2026-01-10T13:30".into()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         let pulses: Vec<i64> = range["items"]
             .as_array()
             .unwrap()
@@ -178,15 +159,12 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
             .await
             .unwrap();
         assert_eq!(corrected.status(), 200);
-        let history: Vec<Value> = gateway
-            .get(server.url("/api/patients/history"))
-            .query(&[("id", patient)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let history: Vec<Value> = get_json(
+            &gateway,
+            server.url("/api/patients/history"),
+            &[("id", patient)],
+        )
+        .await;
         let correction = &history[0];
         assert_eq!(correction["action"], "update");
         assert_eq!(correction["reason"], "pulse typed wrong");
@@ -339,15 +317,7 @@ async fn a_patient_of_another_ward_is_answered_as_missing() {
         .await
         .unwrap();
     assert_eq!(round_answer.status(), 404);
-    let list: Value = nurse
-        .get(server.url("/api/patients"))
-        .query(&[("status", "all")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&nurse, server.url("/api/patients"), &[("status", "all")]).await;
     assert_eq!(list["total"], 0);
     let page = nurse
         .get(server.url(&format!("/patients/{hidden}")))
@@ -396,27 +366,17 @@ async fn discharge_is_checked_and_ends_recording() {
         .unwrap();
     assert_eq!(late_round.status(), 409);
 
-    let admitted: Value = nurse
-        .get(server.url("/api/patients"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let admitted: Value = get_json(&nurse, server.url("/api/patients"), NO_QUERY).await;
     assert_eq!(
         admitted["total"], 0,
         "discharged patients leave the default list"
     );
-    let discharged: Value = nurse
-        .get(server.url("/api/patients"))
-        .query(&[("status", "discharged")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discharged: Value = get_json(
+        &nurse,
+        server.url("/api/patients"),
+        &[("status", "discharged")],
+    )
+    .await;
     assert_eq!(discharged["total"], 1);
 }
 

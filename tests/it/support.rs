@@ -150,3 +150,23 @@ pub async fn signed_in(server: &TestServer, username: &str) -> reqwest::Client {
     );
     client
 }
+
+/// No query string, for `get_json`.
+pub const NO_QUERY: &[(&str, &str)] = &[];
+
+/// GETs `url` with the query pairs and reads the JSON answer.
+pub async fn get_json<Q, T>(client: &reqwest::Client, url: String, query: &Q) -> T
+where
+    Q: serde::Serialize + ?Sized,
+    T: serde::de::DeserializeOwned,
+{
+    client
+        .get(url)
+        .query(query)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON answer")
+}
