@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{NO_QUERY, TestDb, TestServer, client, every_database, get_json, signed_in};
+use crate::support::{
+    NO_QUERY, TestDb, TestServer, client, every_database, get_json, post_json, signed_in,
+};
 
 async fn me(client: &reqwest::Client, server: &TestServer) -> Value {
     get_json(client, server.url("/api/auth/me"), NO_QUERY).await
@@ -172,15 +174,12 @@ async fn bearer_tokens_work_until_revoked() {
         let wards: Vec<Value> = get_json(&admin, server.url("/api/wards"), NO_QUERY).await;
         let ward_a = wards.iter().find(|w| w["name"] == "Dengue ward A").unwrap()["id"].clone();
 
-        let created: Value = admin
-            .post(server.url("/api/tokens/create"))
-            .json(&json!({ "name": "Bedside gateway", "role": "clinician", "ward_ids": [ward_a] }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created: Value = post_json(
+            &admin,
+            server.url("/api/tokens/create"),
+            &json!({ "name": "Bedside gateway", "role": "clinician", "ward_ids": [ward_a] }),
+        )
+        .await;
         let token = created["token"].as_str().unwrap().to_owned();
         assert!(token.starts_with("vb_") && token.len() == 67, "{created}");
 

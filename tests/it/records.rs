@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{NO_QUERY, TestDb, TestServer, every_database, get_json, signed_in};
+use crate::support::{
+    NO_QUERY, TestDb, TestServer, every_database, get_json, post_json, signed_in,
+};
 
 /// Admits a patient to `ward` and returns its id.
 pub async fn admit(server: &TestServer, client: &reqwest::Client, ward: i64, number: &str) -> i64 {
@@ -41,15 +43,12 @@ pub async fn record(
 }
 
 async fn gateway_token(server: &TestServer, admin: &reqwest::Client, ward: i64) -> String {
-    let created: Value = admin
-        .post(server.url("/api/tokens/create"))
-        .json(&json!({ "name": "Bedside gateway", "role": "clinician", "ward_ids": [ward] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created: Value = post_json(
+        admin,
+        server.url("/api/tokens/create"),
+        &json!({ "name": "Bedside gateway", "role": "clinician", "ward_ids": [ward] }),
+    )
+    .await;
     created["token"].as_str().unwrap().to_owned()
 }
 

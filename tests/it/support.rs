@@ -170,3 +170,20 @@ where
         .await
         .expect("JSON answer")
 }
+
+/// POSTs `body` as JSON to `url` and reads the JSON answer.
+pub async fn post_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    url: String,
+    body: &serde_json::Value,
+) -> T {
+    client
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON answer")
+}
