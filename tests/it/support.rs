@@ -160,15 +160,7 @@ where
     Q: serde::Serialize + ?Sized,
     T: serde::de::DeserializeOwned,
 {
-    client
-        .get(url)
-        .query(query)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON answer")
+    read_json(client.get(url).query(query)).await
 }
 
 /// POSTs `body` as JSON to `url` and reads the JSON answer.
@@ -177,9 +169,11 @@ pub async fn post_json<T: serde::de::DeserializeOwned>(
     url: String,
     body: &serde_json::Value,
 ) -> T {
-    client
-        .post(url)
-        .json(body)
+    read_json(client.post(url).json(body)).await
+}
+
+async fn read_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request
         .send()
         .await
         .expect("request")
