@@ -8,6 +8,7 @@ pub mod demo;
 pub mod docs;
 pub mod error;
 pub mod history;
+pub mod live;
 pub mod paging;
 pub mod patients;
 pub mod rounds;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_schema_info;
 mod m20261130_000002_accounts;
 mod m20261130_000003_clinical_records;
+mod m20261130_000004_live_events;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_schema_info::Migration),
             Box::new(m20261130_000002_accounts::Migration),
             Box::new(m20261130_000003_clinical_records::Migration),
+            Box::new(m20261130_000004_live_events::Migration),
         ]
     }
 }

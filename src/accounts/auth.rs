@@ -95,6 +95,7 @@ pub async fn request_caller(db: &DatabaseConnection, parts: &Parts) -> Result<Ca
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        || path == "/ws"
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path

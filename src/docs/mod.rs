@@ -313,6 +313,55 @@ pub const ENDPOINTS: &[Endpoint] = &[
         output: r#"{"phase":{"phase":"critical","reason":"Fever broke: 37.2 °C at most on 2026-11-30 after peaks of 39.4 and 38.9 °C on the two days before","since":"2026-11-30T08:00:00Z","manual":false},"news2":{"total":5,"band":"medium","subscores":[{"parameter":"Pulse","points":2,"reason":"Pulse 118 /min 111–130 scores 2"}],"missing":[]},"observations":{"respiration_per_min":22,"spo2_percent":95,"on_oxygen":false,"systolic_mmhg":96,"pulse_per_min":118,"consciousness":"A","temperature_c":37.2}}"#,
         errors: "401; 404",
     },
+    Endpoint {
+        method: "POST",
+        path: "/api/live/ticket",
+        summary: "A one-use ticket, valid for 60 seconds, that opens the live socket as /ws?ticket=… for clients that cannot send a cookie or an Authorization header with the handshake.",
+        access: "every role",
+        input: None,
+        output: r#"{"ticket":"9f1c0a…","expires_at":"2026-11-30T14:06:09Z"}"#,
+        errors: "401",
+    },
+];
+
+/// The live socket's frames, each with what it shows.
+pub const SOCKET_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Sent by the server when the socket opens: the newest sequence number.",
+        r#"{"type":"welcome","seq":1042}"#,
+    ),
+    (
+        "Subscribe to one patient's rounds, replaying what was missed since sequence number 1040.",
+        r#"{"stream":"rounds","payload":{"action":"subscribe","request_id":1,"patient_id":7,"since":1040}}"#,
+    ),
+    (
+        "Its reply, after the replayed events.",
+        r#"{"type":"reply","stream":"rounds","request_id":1,"status":200,"data":{"seq":1042,"replayed":2}}"#,
+    ),
+    (
+        "A push: every committed change carries its sequence number.",
+        r#"{"type":"event","seq":1043,"at":"2026-11-30T14:05:09Z","stream":"rounds","action":"create","patient_id":7,"data":{"id":311,"patient_id":7,"temperature_c":38.4,"measured_at":"2026-11-30T14:05:00Z"}}"#,
+    ),
+    (
+        "Record a round over the socket: the same arguments, checks and errors as POST /api/rounds/record.",
+        r#"{"stream":"rounds","payload":{"action":"create","request_id":2,"patient_id":7,"round":{"temperature_c":51}}}"#,
+    ),
+    (
+        "An error reply: the REST error body under errors, and a message to show.",
+        r#"{"type":"reply","stream":"rounds","request_id":2,"status":422,"errors":{"error":"invalid","details":[{"field":"temperature_c","message":"must be between 25 and 45 °C"}]},"message":"Please correct: temperature_c: must be between 25 and 45 °C"}"#,
+    ),
+    (
+        "Who is viewing a patient; subscribing also makes you a viewer.",
+        r#"{"stream":"presence","payload":{"action":"subscribe","request_id":3,"patient_id":7}}"#,
+    ),
+    (
+        "Pushed to every viewer when viewers come or go.",
+        r#"{"type":"presence","patient_id":7,"viewers":["Dr. Ravi Kumar","Nurse Linh Pham"]}"#,
+    ),
+    (
+        "Pushes were dropped because the client fell behind: subscribe again with since.",
+        r#"{"type":"resync","since":1043,"message":"Updates came faster than this connection could take; subscribe again with 'since'."}"#,
+    ),
 ];
 
 fn example(text: &str) -> Value {

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::ENDPOINTS;
+use super::{ENDPOINTS, SOCKET_EXAMPLES};
 
 /// The API page: every endpoint with its method, path, input, output and errors.
 #[component]
@@ -30,6 +30,36 @@ pub fn ApiPage() -> impl IntoView {
                 what the caller may not see), 409 conflict, 422 invalid fields (each named with what is
                 allowed), 429 locked, 503 database unavailable."
             </p>
+        </section>
+        <section class="card prose" aria-labelledby="socket-title">
+            <h2 id="socket-title">"Live socket: "<code>"GET /ws"</code></h2>
+            <p>
+                "One WebSocket carries the same actions as the REST endpoints and pushes every change as
+                it is committed. The handshake is authenticated like a request (session cookie, "
+                <code>"Authorization: Bearer <token>"</code>", or "<code>"?ticket="</code>
+                " from "<code>"POST /api/live/ticket"</code>"); without one it is refused with 401, and a
+                page of another site is refused with 403."
+            </p>
+            <p>
+                "Requests are JSON text frames "<code>"{\"stream\": …, \"payload\": {\"action\": …, \"request_id\": …}}"</code>
+                ". Streams: "<code>"patients"</code>" (list, retrieve, create, update, patch = discharge,
+                delete), "<code>"rounds"</code>" (list, retrieve, create, update = correct, delete), "
+                <code>"notifications"</code>" and "<code>"presence"</code>"; each also takes "
+                <code>"subscribe"</code>" and "<code>"unsubscribe"</code>", with "<code>"patient_id"</code>
+                " for one patient or without for every patient you may see. The arguments of an action are
+                those of its REST twin. A subscription with "<code>"since"</code>" first replays the events
+                after that sequence number (up to 1,000 from the last 7 days; beyond that the reply is 409
+                and the client loads the data again). Frames over 64 KiB, malformed JSON and unknown
+                actions get an error reply; the socket stays open. The server pings every 20 s and closes
+                sockets silent for 60 s; at most 20 sockets per user."
+            </p>
+            {SOCKET_EXAMPLES
+                .iter()
+                .map(|(what, frame)| view! {
+                    <h4>{*what}</h4>
+                    <pre>{*frame}</pre>
+                })
+                .collect_view()}
         </section>
         {ENDPOINTS
             .iter()

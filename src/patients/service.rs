@@ -17,6 +17,7 @@ use crate::accounts::entity::ward;
 use crate::accounts::{Caller, WardScope};
 use crate::error::{AppError, FieldError};
 use crate::history::service::{self as history, Subject};
+use crate::live::events::{self, Audience};
 use crate::paging::{Page, paging};
 use crate::rounds::parse_time;
 
@@ -117,6 +118,23 @@ fn duplicate_number(err: sea_orm::DbErr, number: &str) -> AppError {
     }
 }
 
+/// Stores the event of a change to a patient in its transaction and
+/// commits; returns the patient as the event carries it.
+async fn commit_change(
+    txn: sea_orm::DatabaseTransaction,
+    action: &str,
+    model: entity::Model,
+) -> Result<Patient, AppError> {
+    let audience = Audience::Patient {
+        patient_id: model.id,
+        ward_id: model.ward_id,
+    };
+    let patient = patient_of(model, &ward_names(&txn).await?);
+    events::append(&txn, "patients", action, audience, &patient).await?;
+    events::commit(txn).await?;
+    Ok(patient)
+}
+
 /// Parses the input and checks the ward is one the caller may use.
 fn checked_values(caller: &Caller, input: &PatientInput) -> Result<PatientValues, AppError> {
     let values = input.parse(Utc::now())?;
@@ -212,8 +230,7 @@ pub async fn create(
         .map_err(|e| duplicate_number(e, &values.hospital_number))?;
     let subject = Subject::patient(model.id);
     history::record(&txn, caller, subject, "create", None, None, Some(&values)).await?;
-    txn.commit().await?;
-    Ok(patient_of(model, &ward_names(db).await?))
+    commit_change(txn, "create", model).await
 }
 
 /// Changes a patient's details (clinicians and administrators).
@@ -253,8 +270,7 @@ pub async fn update(
         Some(&values),
     )
     .await?;
-    txn.commit().await?;
-    Ok(patient_of(model, &ward_names(db).await?))
+    commit_change(txn, "update", model).await
 }
 
 /// Discharges a patient, now or at the given time, which must not be
@@ -305,8 +321,7 @@ pub async fn discharge(
     let subject = Subject::patient(id);
     let after = serde_json::json!({ "discharged_at": at });
     history::record(&txn, caller, subject, "discharge", None, None, Some(&after)).await?;
-    txn.commit().await?;
-    Ok(patient_of(model, &ward_names(db).await?))
+    commit_change(txn, "update", model).await
 }
 
 /// Deletes a patient and its rounds; the history is kept (administrators).
@@ -334,8 +349,19 @@ pub async fn delete(
         None,
     )
     .await?;
-    txn.commit().await?;
-    Ok(())
+    let audience = Audience::Patient {
+        patient_id: id,
+        ward_id: before.ward_id,
+    };
+    events::append(
+        &txn,
+        "patients",
+        "delete",
+        audience,
+        &serde_json::json!({ "id": id }),
+    )
+    .await?;
+    events::commit(txn).await
 }
 
 /// The change history of a patient and its rounds, newest first.

@@ -10,7 +10,7 @@ use crate::paging::Page;
 use {super::service, crate::accounts::auth};
 
 #[cfg(feature = "ssr")]
-fn optional_time(
+pub(crate) fn optional_time(
     field: &str,
     text: Option<String>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {

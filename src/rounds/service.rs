@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, Value,
 };
 
 use super::entity;
@@ -19,6 +19,7 @@ use crate::accounts::Caller;
 use crate::error::AppError;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
+use crate::live::events::{self, Audience};
 use crate::paging::{Page, paging};
 use crate::patients::service::visible;
 
@@ -107,15 +108,15 @@ async fn visible_round(
     db: &impl ConnectionTrait,
     caller: &Caller,
     id: i32,
-) -> Result<entity::Model, AppError> {
+) -> Result<(entity::Model, Audience), AppError> {
     let round = entity::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| not_found(id))?;
-    visible(db, caller, round.patient_id)
+    let patient = visible(db, caller, round.patient_id)
         .await
         .map_err(|_| not_found(id))?;
-    Ok(round)
+    Ok((round, audience_of(&patient)))
 }
 
 /// A page of a patient's rounds in a time range, newest first.
@@ -155,12 +156,15 @@ pub async fn list(
 
 /// One round.
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Round, AppError> {
-    visible_round(db, caller, id).await.map(round_of)
+    visible_round(db, caller, id)
+        .await
+        .map(|(round, _)| round_of(round))
 }
 
 async fn insert(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     caller: &Caller,
+    audience: Audience,
     patient_id: i32,
     values: &RoundValues,
 ) -> Result<Round, AppError> {
@@ -176,21 +180,31 @@ async fn insert(
     let model = model.insert(txn).await?;
     let subject = Subject::round(model.id, patient_id);
     history::record(txn, caller, subject, "create", None, None, Some(values)).await?;
-    Ok(round_of(model))
+    let round = round_of(model);
+    events::append(txn, "rounds", "create", audience, &round).await?;
+    Ok(round)
+}
+
+/// Whom the events of a patient's rounds concern.
+fn audience_of(patient: &crate::patients::entity::Model) -> Audience {
+    Audience::Patient {
+        patient_id: patient.id,
+        ward_id: patient.ward_id,
+    }
 }
 
 async fn admitted_patient(
     txn: &impl ConnectionTrait,
     caller: &Caller,
     patient_id: i32,
-) -> Result<(), AppError> {
+) -> Result<Audience, AppError> {
     let patient = visible(txn, caller, patient_id).await?;
     if patient.discharged_at.is_some() {
         return Err(AppError::Conflict(
             "The patient has been discharged; no new rounds can be recorded.".into(),
         ));
     }
-    Ok(())
+    Ok(audience_of(&patient))
 }
 
 /// Records a round for a patient (clinicians and administrators).
@@ -203,9 +217,9 @@ pub async fn record(
     caller.require_clinical_writer()?;
     let values = input.parse(Utc::now())?;
     let txn = db.begin().await?;
-    admitted_patient(&txn, caller, patient_id).await?;
-    let round = insert(&txn, caller, patient_id, &values).await?;
-    txn.commit().await?;
+    let audience = admitted_patient(&txn, caller, patient_id).await?;
+    let round = insert(&txn, caller, audience, patient_id, &values).await?;
+    events::commit(txn).await?;
     Ok(round)
 }
 
@@ -238,12 +252,12 @@ pub async fn record_many(
         }
     }
     let txn = db.begin().await?;
-    admitted_patient(&txn, caller, patient_id).await?;
+    let audience = admitted_patient(&txn, caller, patient_id).await?;
     let mut rounds = Vec::with_capacity(all_values.len());
     for values in &all_values {
-        rounds.push(insert(&txn, caller, patient_id, values).await?);
+        rounds.push(insert(&txn, caller, audience, patient_id, values).await?);
     }
-    txn.commit().await?;
+    events::commit(txn).await?;
     Ok(rounds)
 }
 
@@ -268,7 +282,7 @@ pub async fn correct(
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let txn = db.begin().await?;
-    let existing = visible_round(&txn, caller, id).await?;
+    let (existing, audience) = visible_round(&txn, caller, id).await?;
     let before = values_of(&existing);
     let patient_id = existing.patient_id;
     let mut model: entity::ActiveModel = existing.into();
@@ -285,8 +299,10 @@ pub async fn correct(
         Some(&values),
     )
     .await?;
-    txn.commit().await?;
-    Ok(round_of(model))
+    let round = round_of(model);
+    events::append(&txn, "rounds", "update", audience, &round).await?;
+    events::commit(txn).await?;
+    Ok(round)
 }
 
 /// Deletes a round; its values and the reason stay in the history
@@ -300,9 +316,10 @@ pub async fn delete(
     caller.require_admin()?;
     let reason = check_reason(reason)?;
     let txn = db.begin().await?;
-    let existing = visible_round(&txn, caller, id).await?;
+    let (existing, audience) = visible_round(&txn, caller, id).await?;
     let before = values_of(&existing);
     let subject = Subject::round(id, existing.patient_id);
+    let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
     existing.delete(&txn).await?;
     history::record(
         &txn,
@@ -314,8 +331,8 @@ pub async fn delete(
         None,
     )
     .await?;
-    txn.commit().await?;
-    Ok(())
+    events::append(&txn, "rounds", "delete", audience, &deleted).await?;
+    events::commit(txn).await
 }
 
 /// The patient's dengue phase and NEWS2 now, from all its rounds.

@@ -50,7 +50,24 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How to make the first administrator when none exists.
     pub first_admin: FirstAdmin,
+    /// Redis, through which several servers sharing one database tell each
+    /// other about new events (`REDIS_URL`).
+    pub redis_url: Option<String>,
+    /// Origins besides the site's own whose pages may open the live socket
+    /// (`VITALBOARD_ALLOWED_ORIGINS`, comma-separated).
+    pub allowed_origins: Vec<String>,
+    /// Open live sockets allowed per user or token (`VITALBOARD_MAX_SOCKETS_PER_USER`).
+    pub max_sockets_per_user: usize,
+    /// How often to look for events committed by other servers when Redis
+    /// does not announce them (`VITALBOARD_EVENT_POLL_MS`).
+    pub event_poll: std::time::Duration,
 }
+
+/// How often to look for other servers' events unless configured.
+pub const DEFAULT_EVENT_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Live sockets allowed per user or token unless configured.
+pub const DEFAULT_MAX_SOCKETS_PER_USER: usize = 20;
 
 impl Config {
     /// Reads the environment (see README) and the command-line arguments.
@@ -102,7 +119,36 @@ impl Config {
             demo,
             secure_cookies: env_flag("VITALBOARD_SECURE_COOKIES")?,
             first_admin,
+            redis_url: std::env::var("REDIS_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty()),
+            allowed_origins: std::env::var("VITALBOARD_ALLOWED_ORIGINS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            max_sockets_per_user: env_number("VITALBOARD_MAX_SOCKETS_PER_USER")?
+                .map_or(DEFAULT_MAX_SOCKETS_PER_USER, |n| n as usize),
+            event_poll: env_number("VITALBOARD_EVENT_POLL_MS")?
+                .map_or(DEFAULT_EVENT_POLL, std::time::Duration::from_millis),
         })
+    }
+}
+
+/// A whole number above 0 from the environment, if set.
+fn env_number(name: &str) -> Result<Option<u64>, StartupError> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(text) => text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                StartupError::Config(format!("{name} is '{text}'; use a whole number above 0"))
+            }),
     }
 }
 

@@ -3,7 +3,7 @@
 pub mod config;
 pub mod db;
 mod health;
-mod json_body;
+pub mod json_body;
 pub mod session_store;
 pub mod state;
 
@@ -27,14 +27,15 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use crate::accounts::auth::{Backend, require_sign_in};
 use crate::accounts::service::ensure_admin;
 use crate::app::{App, shell};
+use crate::live::bus::Bus;
 pub use config::{Config, StartupError};
 use session_store::DbSessionStore;
 pub use state::AppState;
 
 /// How long a session lasts without use.
 const SESSION_IDLE_HOURS: i64 = 12;
-/// How often expired sessions are deleted.
-const SESSION_SWEEP: Duration = Duration::from_secs(600);
+/// How often expired sessions and old events are deleted.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 /// Whether a request is a plain HTML form post (JavaScript off): the
 /// browser then expects a redirect, not a JSON answer.
@@ -75,6 +76,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/ws", get(crate::live::socket::upgrade))
         .route(
             "/api/openapi.json",
             get(|| async { axum::Json(crate::docs::openapi()) }),
@@ -119,9 +121,17 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
              (sign in and change it on your profile page)"
         );
     }
+    let bus = Bus::new(config.max_sockets_per_user);
+    bus.start(db.clone(), config.redis_url.clone(), config.event_poll)
+        .await
+        .map_err(|e| StartupError::Config(format!("live updates cannot start: {e}")))?;
     Ok(AppState {
         leptos_options: config.leptos.clone(),
         db,
+        live: state::Live {
+            bus,
+            allowed_origins: std::sync::Arc::new(config.allowed_origins.clone()),
+        },
     })
 }
 
@@ -148,7 +158,10 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartupError::Listen(addr, e))?;
-    tokio::spawn(sweep_sessions(DbSessionStore::new(state.db.clone())));
+    tokio::spawn(sweep(
+        DbSessionStore::new(state.db.clone()),
+        state.db.clone(),
+    ));
     tracing::info!(
         "vitalboard listening on http://{addr} ({} database)",
         db::backend_name(&state.db)
@@ -161,12 +174,16 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
     Ok(())
 }
 
-async fn sweep_sessions(store: DbSessionStore) {
-    let mut every = tokio::time::interval(SESSION_SWEEP);
+/// Deletes expired sessions and events past their retention, now and then.
+async fn sweep(store: DbSessionStore, db: sea_orm::DatabaseConnection) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
         every.tick().await;
         if let Err(e) = store.delete_expired().await {
             tracing::warn!("could not delete expired sessions: {e}");
+        }
+        if let Err(e) = crate::live::events::prune(&db).await {
+            tracing::warn!("could not delete old events: {e}");
         }
     }
 }

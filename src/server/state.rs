@@ -1,10 +1,24 @@
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-/// Shared by every request: site settings and the database pool.
+use crate::live::bus::Bus;
+
+/// Shared by every request: site settings, the database pool and the
+/// live sockets.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    pub live: Live,
+}
+
+/// The live layer of this server.
+#[derive(Clone)]
+pub struct Live {
+    pub bus: Arc<Bus>,
+    /// Origins besides this site's own whose pages may open a socket.
+    pub allowed_origins: Arc<Vec<String>>,
 }

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::icons::{Icon, IconView};
 use crate::accounts::ui::{UserBadge, is_admin};
+use crate::live::ui::{ConnectionIndicator, start};
 
 /// A navigation entry: path, label, icon, and whether only administrators see it.
 const NAVIGATION: [(&str, &str, Icon, bool); 5] = [
@@ -36,6 +37,7 @@ fn section_title(path: &str) -> &'static str {
 pub fn Layout() -> impl IntoView {
     let location = use_location();
     let title = move || section_title(&location.pathname.get());
+    start();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="frame">
@@ -71,6 +73,7 @@ pub fn Layout() -> impl IntoView {
             <div class="workspace">
                 <header class="topbar">
                     <h1 class="page-title">{title}</h1>
+                    <ConnectionIndicator />
                     <UserBadge />
                 </header>
                 <main id="main" class="content" tabindex="-1">

@@ -279,6 +279,12 @@ const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 /// Later features add their rows here.
 const RIGHTS: &[Right] = &[
     Right {
+        method: "POST",
+        path: "/api/live/ticket",
+        body: |_| json!({}),
+        expect: SIGNED_IN,
+    },
+    Right {
         method: "GET",
         path: "/api/system/status",
         body: |_| json!({}),

@@ -5,6 +5,7 @@ mod accounts;
 mod config;
 mod docs;
 mod health;
+mod live;
 mod records;
 mod records_service;
 mod startup;

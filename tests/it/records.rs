@@ -42,7 +42,7 @@ pub async fn record(
     response.json().await.unwrap()
 }
 
-async fn gateway_token(server: &TestServer, admin: &reqwest::Client, ward: i64) -> String {
+pub async fn gateway_token(server: &TestServer, admin: &reqwest::Client, ward: i64) -> String {
     let created: Value = post_json(
         admin,
         server.url("/api/tokens/create"),
@@ -52,7 +52,7 @@ async fn gateway_token(server: &TestServer, admin: &reqwest::Client, ward: i64) 
     created["token"].as_str().unwrap().to_owned()
 }
 
-async fn ward_ids(server: &TestServer, admin: &reqwest::Client) -> (i64, i64) {
+pub async fn ward_ids(server: &TestServer, admin: &reqwest::Client) -> (i64, i64) {
     let wards: Vec<Value> = get_json(admin, server.url("/api/wards"), NO_QUERY).await;
     let id = |name: &str| {
         wards.iter().find(|w| w["name"] == name).unwrap()["id"]

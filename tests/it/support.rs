@@ -83,8 +83,13 @@ impl TestServer {
     /// The server on `database_url`, with the demo wards and accounts but
     /// no patients.
     pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, |_| {}).await
+    }
+
+    /// Like `start`, with the configuration changed by `adjust`.
+    pub async fn start_with(database_url: &str, adjust: impl FnOnce(&mut Config)) -> Self {
         let site = concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml");
-        let config = Config {
+        let mut config = Config {
             command: vitalboard::server::config::Command::Serve,
             leptos: site_options(site).expect("site settings"),
             database_url: database_url.to_owned(),
@@ -94,7 +99,12 @@ impl TestServer {
                 username: "admin".into(),
                 password: "vitalboard-admin".into(),
             },
+            redis_url: None,
+            allowed_origins: Vec::new(),
+            max_sockets_per_user: vitalboard::server::config::DEFAULT_MAX_SOCKETS_PER_USER,
+            event_poll: vitalboard::server::config::DEFAULT_EVENT_POLL,
         };
+        adjust(&mut config);
         let state = prepare(&config).await.expect("server state");
         vitalboard::demo::ensure(&state.db)
             .await

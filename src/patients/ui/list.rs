@@ -4,6 +4,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::can_write;
+use crate::live::ui::watch_stream;
 use crate::patients::api::list_patients;
 use crate::patients::{Patient, Status};
 use crate::ui::time::format_time;
@@ -28,9 +29,11 @@ pub fn PatientsPage() -> impl IntoView {
             .and_then(|p| p.parse::<u64>().ok())
             .unwrap_or(1)
     };
+    let changes = RwSignal::new(0);
+    watch_stream("patients", changes);
     let patients = Resource::new(
-        move || (search(), status(), page()),
-        |(search, status, page)| list_patients(Some(search), Some(status), Some(page), None),
+        move || (search(), status(), page(), changes.get()),
+        |(search, status, page, _)| list_patients(Some(search), Some(status), Some(page), None),
     );
     let link = move |page: u64| {
         format!(

@@ -4,8 +4,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::{can_write, route_id};
+use crate::accounts::ui::signed_in_user;
 use crate::error::AppError;
 use crate::history::ui::HistoryList;
+use crate::live::ui::{Viewers, watch_patient};
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
 use crate::rounds::RoundInput;
@@ -23,11 +25,23 @@ pub fn PatientReportPage() -> impl IntoView {
     let id = route_id();
     let record = ServerAction::<RecordRound>::new();
     let discharge = ServerAction::<DischargePatient>::new();
+    // Any change of the patient or its rounds; and changes of its details
+    // alone, which the round form depends on (so typing is not disturbed
+    // by rounds recorded elsewhere).
     let changes = RwSignal::new(0);
+    let detail_changes = RwSignal::new(0);
     count_successes(changes, record);
     count_successes(changes, discharge);
+    count_successes(detail_changes, discharge);
+    watch_patient(id, move |event| {
+        changes.update(|n| *n += 1);
+        if event.is_none_or(|e| e.stream == "patients") {
+            detail_changes.update(|n| *n += 1);
+        }
+    });
 
     let patient = per_patient(id, changes, get_patient);
+    let details = per_patient(id, detail_changes, get_patient);
     let rounds = per_patient(id, changes, |id| {
         list_rounds(id, None, None, None, Some(100))
     });
@@ -41,11 +55,9 @@ pub fn PatientReportPage() -> impl IntoView {
                     Ok(p) => p,
                     Err(e) => return view! { <NotVisible error=e /> }.into_any(),
                 };
-                let rounds = rounds.await;
                 let status = status.await;
-                let history = history.await;
+                let rounds = rounds.await;
                 let writer = can_write();
-                let admitted = patient.discharged_at.is_none();
                 view! {
                     <Title text=patient.full_name() />
                     <PatientHeader patient=patient.clone() discharge writer />
@@ -58,30 +70,45 @@ pub fn PatientReportPage() -> impl IntoView {
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
                     {match rounds {
-                        Ok(page) => view! {
-                            <LatestValues rounds=page.items.clone() />
-                            {(writer && admitted).then(|| view! { <RecordRoundCard patient_id=patient.id record /> })}
-                            <section class="card" aria-labelledby="rounds-title">
-                                <h2 id="rounds-title">{format!("Charting rounds ({})", page.total)}</h2>
-                                {if page.items.is_empty() {
-                                    view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
-                                } else {
-                                    view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
-                                }}
-                            </section>
-                        }
-                        .into_any(),
+                        Ok(page) => view! { <LatestValues rounds=page.items /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
-                    <section class="card" aria-labelledby="history-title">
-                        <h2 id="history-title">"Change history"</h2>
-                        {match history {
-                            Ok(entries) => view! { <HistoryList entries /> }.into_any(),
-                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                        }}
-                    </section>
                 }
                 .into_any()
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                details
+                    .await
+                    .ok()
+                    .filter(|p| can_write() && p.discharged_at.is_none())
+                    .map(|p| view! { <RecordRoundCard patient_id=p.id record /> })
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let rounds = rounds.await;
+                let history = history.await;
+                let writer = can_write();
+                view! {
+                    {rounds.ok().map(|page| view! {
+                        <section class="card" aria-labelledby="rounds-title">
+                            <h2 id="rounds-title">{format!("Charting rounds ({})", page.total)}</h2>
+                            {if page.items.is_empty() {
+                                view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
+                            } else {
+                                view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
+                            }}
+                        </section>
+                    })}
+                    {history.ok().map(|entries| view! {
+                        <section class="card" aria-labelledby="history-title">
+                            <h2 id="history-title">"Change history"</h2>
+                            <HistoryList entries />
+                        </section>
+                    })}
+                }
             })}
         </Transition>
     }
@@ -149,6 +176,10 @@ fn PatientHeader(
             <div class="card-header">
                 <div>
                     <h2 id="patient-name" class="patient-name">{patient.full_name()}</h2>
+                    <Viewers
+                        patient_id=patient.id
+                        me=signed_in_user().map(|u| u.display_name).unwrap_or_default()
+                    />
                     <p class="muted">
                         {format!("{} · {age} · hospital no. {}", v.sex.label(), v.hospital_number)}
                         {v.admission_number.clone().map(|n| format!(" · admission no. {n}"))}

@@ -1,0 +1,473 @@
+//! `GET /ws`: one socket per browser tab or program. The handshake is
+//! authenticated like any request (session cookie, bearer token, or a
+//! one-use ticket) and must come from this site; then each text frame is a
+//! request on a stream, answered with the same `request_id`, and the
+//! events the socket subscribed to are pushed as they are committed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use sea_orm::{ColumnTrait, Condition};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::bus::{Bus, Interest, Outbox, Outgoing};
+use super::events::{self, Column};
+use super::{Frame, MAX_FRAME_BYTES, Request, STREAMS, actions, tickets};
+use crate::accounts::{Caller, Principal, WardScope, auth};
+use crate::error::AppError;
+use crate::history::service::actor_name;
+use crate::server::AppState;
+
+/// How often the server pings; a socket silent for `DEAD_AFTER` is closed.
+const PING_EVERY: Duration = Duration::from_secs(20);
+const DEAD_AFTER: Duration = Duration::from_secs(60);
+/// The most events one `subscribe` replays; a larger gap must reload.
+pub const MAX_REPLAY: u64 = 1000;
+
+#[derive(Debug, Deserialize)]
+pub struct SocketQuery {
+    ticket: Option<String>,
+}
+
+/// Whether the handshake comes from a page of this site: no `Origin`
+/// (programs), an origin whose host is the `Host` asked for, or one of the
+/// configured origins.
+fn origin_allowed(parts: &Parts, allowed: &[String]) -> bool {
+    let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return !parts.headers.contains_key(ORIGIN);
+    };
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let host = parts.headers.get(HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
+}
+
+fn principal_key(caller: &Caller) -> String {
+    match &caller.principal {
+        Principal::User { id, .. } => format!("user:{id}"),
+        Principal::Token { id, .. } => format!("token:{id}"),
+    }
+}
+
+/// The handshake.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(query): Query<SocketQuery>,
+    ws: WebSocketUpgrade,
+    parts: Parts,
+) -> Response {
+    if !origin_allowed(&parts, &state.live.allowed_origins) {
+        return AppError::Forbidden("This page's origin may not open a live connection.".into())
+            .into_response();
+    }
+    let caller = match query.ticket {
+        Some(ticket) => tickets::redeem(&state.db, &ticket).await,
+        None => auth::request_caller(&state.db, &parts).await,
+    };
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(err) => return err.into_response(),
+    };
+    let (id, outbox, rx) = match state.live.bus.open(principal_key(&caller)) {
+        Ok(opened) => opened,
+        Err(err) => return err.into_response(),
+    };
+    let bus = state.live.bus.clone();
+    ws.max_message_size(MAX_FRAME_BYTES * 16)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_failed_upgrade(move |_| bus.close(id))
+        .on_upgrade(move |socket| async move {
+            let connection = Connection::new(state, caller, id, outbox);
+            connection.run(socket, rx).await;
+        })
+}
+
+/// One subscription: a stream narrowed to a patient, to all patients the
+/// caller may see, or to the caller's own notifications; `delivered` is
+/// the newest sequence number sent for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Subscription {
+    stream: &'static str,
+    interest: Interest,
+}
+
+struct Connection {
+    state: AppState,
+    caller: Caller,
+    id: u64,
+    outbox: Arc<Outbox>,
+    subscriptions: HashMap<Subscription, i64>,
+    delivered: i64,
+}
+
+impl Connection {
+    fn new(state: AppState, caller: Caller, id: u64, outbox: Arc<Outbox>) -> Self {
+        Self {
+            state,
+            caller,
+            id,
+            outbox,
+            subscriptions: HashMap::new(),
+            delivered: 0,
+        }
+    }
+
+    fn bus(&self) -> &Arc<Bus> {
+        &self.state.live.bus
+    }
+
+    async fn run(mut self, mut socket: WebSocket, mut rx: mpsc::Receiver<Outgoing>) {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        let mut heard = Instant::now();
+        let welcome = Frame::Welcome {
+            seq: self.bus().latest(),
+        };
+        if !self.send(&mut socket, &welcome).await {
+            self.bus().close(self.id);
+            return;
+        }
+        loop {
+            let keep_going = tokio::select! {
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(message)) => {
+                        heard = Instant::now();
+                        self.on_message(&mut socket, message).await
+                    }
+                    Some(Err(_)) | None => false,
+                },
+                Some(item) = rx.recv() => self.on_push(&mut socket, &mut rx, item).await,
+                _ = ping.tick() => {
+                    heard.elapsed() < DEAD_AFTER
+                        && socket.send(Message::Ping(Default::default())).await.is_ok()
+                }
+            };
+            if !keep_going {
+                break;
+            }
+        }
+        self.bus().close(self.id);
+    }
+
+    async fn send(&self, socket: &mut WebSocket, frame: &Frame) -> bool {
+        match serde_json::to_string(frame) {
+            Ok(text) => socket
+                .send(Message::Text(Utf8Bytes::from(text)))
+                .await
+                .is_ok(),
+            Err(e) => {
+                tracing::error!("cannot encode a socket frame: {e}");
+                true
+            }
+        }
+    }
+
+    async fn on_message(&mut self, socket: &mut WebSocket, message: Message) -> bool {
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                let err = AppError::Request("Send JSON in text frames.".into());
+                return self.send(socket, &reply("", Value::Null, Err(err))).await;
+            }
+            Message::Close(_) => return false,
+            Message::Ping(_) | Message::Pong(_) => return true,
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            let err = AppError::Request(format!(
+                "The frame is larger than the {} KiB allowed.",
+                MAX_FRAME_BYTES / 1024
+            ));
+            return self.send(socket, &reply("", Value::Null, Err(err))).await;
+        }
+        let request: Request = match serde_json::from_str(text.as_str()) {
+            Ok(request) => request,
+            Err(e) => {
+                let err = AppError::Request(format!(
+                    "The frame is not a request {{\"stream\": …, \"payload\": {{\"action\": …}}}}: {e}"
+                ));
+                return self.send(socket, &reply("", Value::Null, Err(err))).await;
+            }
+        };
+        let request_id = request
+            .payload
+            .get("request_id")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let frame = match self.handle(socket, &request).await {
+            Ok(result) => reply(&request.stream, request_id, Ok(result)),
+            Err(err) => reply(&request.stream, request_id, Err(err)),
+        };
+        self.send(socket, &frame).await
+    }
+
+    async fn handle(
+        &mut self,
+        socket: &mut WebSocket,
+        request: &Request,
+    ) -> Result<Value, AppError> {
+        let stream = STREAMS
+            .into_iter()
+            .find(|s| *s == request.stream)
+            .ok_or_else(|| {
+                AppError::invalid("stream", format!("must be one of {}", STREAMS.join(", ")))
+            })?;
+        let action = request
+            .payload
+            .get("action")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AppError::invalid("payload.action", "is required"))?;
+        match action {
+            "subscribe" => self.subscribe(socket, stream, &request.payload).await,
+            "unsubscribe" => self.unsubscribe(stream, &request.payload),
+            _ => {
+                actions::perform(&self.state, &self.caller, stream, action, &request.payload).await
+            }
+        }
+    }
+
+    /// What a (un)subscribe request on `stream` means.
+    async fn subscription(
+        &self,
+        stream: &'static str,
+        payload: &Value,
+    ) -> Result<Subscription, AppError> {
+        let patient_id = match payload.get("patient_id") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(
+                value
+                    .as_i64()
+                    .and_then(|v| i32::try_from(v).ok())
+                    .ok_or_else(|| AppError::invalid("patient_id", "must be a patient's id"))?,
+            ),
+        };
+        let interest = match (stream, patient_id) {
+            ("notifications", _) => Interest::User(self.caller.user_id().ok_or_else(|| {
+                AppError::invalid("stream", "API tokens receive no notifications")
+            })?),
+            ("presence", None) => return Err(AppError::invalid("patient_id", "is required")),
+            (_, Some(id)) => {
+                crate::patients::service::visible(&self.state.db, &self.caller, id).await?;
+                Interest::Patient(id)
+            }
+            (_, None) => Interest::AllPatients,
+        };
+        Ok(Subscription { stream, interest })
+    }
+
+    async fn subscribe(
+        &mut self,
+        socket: &mut WebSocket,
+        stream: &'static str,
+        payload: &Value,
+    ) -> Result<Value, AppError> {
+        let subscription = self.subscription(stream, payload).await?;
+        let since = match payload.get("since") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(value.as_i64().filter(|v| *v >= 0).ok_or_else(|| {
+                AppError::invalid("since", "must be a sequence number from an earlier event")
+            })?),
+        };
+        if let (Interest::Patient(patient_id), "presence") = (subscription.interest, stream) {
+            self.bus()
+                .view(self.id, patient_id, actor_name(&self.caller));
+            self.subscriptions.insert(subscription, 0);
+            return Ok(json!({ "seq": self.bus().latest() }));
+        }
+        self.bus().watch(self.id, subscription.interest);
+        let mut delivered = since.unwrap_or(0);
+        let mut replayed = 0;
+        if let Some(since) = since {
+            let missed = self.missed(subscription, since).await?;
+            replayed = missed.len();
+            for event in missed {
+                delivered = event.seq;
+                if !self.send(socket, &Frame::Event(event.event())).await {
+                    return Err(AppError::Request("The connection closed.".into()));
+                }
+            }
+        }
+        let previous = self.subscriptions.get(&subscription).copied().unwrap_or(0);
+        self.subscriptions
+            .insert(subscription, delivered.max(previous));
+        Ok(json!({ "seq": self.bus().latest().max(delivered), "replayed": replayed }))
+    }
+
+    /// The stored events of a subscription after `since` that the caller
+    /// may see, or an error when they can no longer all be replayed.
+    async fn missed(
+        &self,
+        subscription: Subscription,
+        since: i64,
+    ) -> Result<Vec<events::Model>, AppError> {
+        let gone = AppError::Conflict(
+            "Too much was missed to replay; load the data again and subscribe without 'since'."
+                .into(),
+        );
+        let oldest = events::oldest(&self.state.db).await?;
+        if oldest.is_some_and(|oldest| since + 1 < oldest) {
+            return Err(gone);
+        }
+        let mut filter = Condition::all().add(Column::Stream.eq(subscription.stream));
+        filter = match subscription.interest {
+            Interest::User(user) => filter.add(Column::UserId.eq(user)),
+            Interest::Patient(patient) => filter
+                .add(Column::UserId.is_null())
+                .add(Column::PatientId.eq(patient)),
+            Interest::AllPatients => {
+                let filter = filter.add(Column::UserId.is_null());
+                match &self.caller.wards {
+                    WardScope::All => filter,
+                    WardScope::Only(ids) => filter.add(Column::WardId.is_in(ids.clone())),
+                }
+            }
+        };
+        let missed = events::after(&self.state.db, since, filter, MAX_REPLAY + 1).await?;
+        if missed.len() as u64 > MAX_REPLAY {
+            return Err(gone);
+        }
+        let user = self.caller.user_id();
+        Ok(missed
+            .into_iter()
+            .filter(|e| e.visible_to(&self.caller.wards, user))
+            .collect())
+    }
+
+    fn unsubscribe(&mut self, stream: &'static str, payload: &Value) -> Result<Value, AppError> {
+        let patient_id = payload.get("patient_id").and_then(Value::as_i64);
+        let found = self
+            .subscriptions
+            .keys()
+            .find(|s| {
+                s.stream == stream
+                    && match s.interest {
+                        Interest::Patient(id) => Some(i64::from(id)) == patient_id,
+                        Interest::AllPatients | Interest::User(_) => patient_id.is_none(),
+                    }
+            })
+            .copied()
+            .ok_or_else(|| AppError::NotFound("The subscription".into()))?;
+        self.subscriptions.remove(&found);
+        match (found.stream, found.interest) {
+            ("presence", Interest::Patient(id)) => self.bus().leave(self.id, id),
+            (_, interest) => {
+                if !self.subscriptions.keys().any(|s| s.interest == interest) {
+                    self.bus().unwatch(self.id, interest);
+                }
+            }
+        }
+        Ok(json!({ "unsubscribed": true }))
+    }
+
+    async fn on_push(
+        &mut self,
+        socket: &mut WebSocket,
+        rx: &mut mpsc::Receiver<Outgoing>,
+        item: Outgoing,
+    ) -> bool {
+        if self.outbox.take_overflow() {
+            while rx.try_recv().is_ok() {}
+            let frame = Frame::Resync {
+                since: self.delivered,
+                message: "Updates came faster than this connection could take; \
+                          subscribe again with 'since'."
+                    .into(),
+            };
+            return self.send(socket, &frame).await;
+        }
+        match item {
+            Outgoing::Presence(presence) => self.send(socket, &Frame::Presence(presence)).await,
+            Outgoing::Event(event) => {
+                if !event.visible_to(&self.caller.wards, self.caller.user_id()) {
+                    return true;
+                }
+                let mut wanted = false;
+                for (subscription, delivered) in &mut self.subscriptions {
+                    if subscription.stream == event.stream
+                        && *delivered < event.seq
+                        && matches(subscription.interest, &event)
+                    {
+                        *delivered = event.seq;
+                        wanted = true;
+                    }
+                }
+                if !wanted {
+                    return true;
+                }
+                self.delivered = self.delivered.max(event.seq);
+                self.send(socket, &Frame::Event(event.event())).await
+            }
+        }
+    }
+}
+
+fn matches(interest: Interest, event: &events::Model) -> bool {
+    match interest {
+        Interest::Patient(id) => event.user_id.is_none() && event.patient_id == Some(id),
+        Interest::AllPatients => event.user_id.is_none(),
+        Interest::User(id) => event.user_id == Some(id),
+    }
+}
+
+/// The answer to a request.
+fn reply(stream: &str, request_id: Value, result: Result<Value, AppError>) -> Frame {
+    match result {
+        Ok(data) => Frame::Reply {
+            stream: stream.to_owned(),
+            request_id,
+            status: 200,
+            data: Some(data),
+            errors: None,
+            message: None,
+        },
+        Err(err) => Frame::Reply {
+            stream: stream.to_owned(),
+            request_id,
+            status: err.status().as_u16(),
+            data: None,
+            errors: serde_json::to_value(&err).ok(),
+            message: Some(err.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request as HttpRequest;
+
+    fn parts(origin: Option<&str>, host: &str) -> Parts {
+        let mut request = HttpRequest::builder().uri("/ws").header(HOST, host);
+        if let Some(origin) = origin {
+            request = request.header(ORIGIN, origin);
+        }
+        request.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn same_site_and_configured_origins_may_connect() {
+        assert!(origin_allowed(&parts(None, "ward.example:3000"), &[]));
+        assert!(origin_allowed(
+            &parts(Some("http://ward.example:3000"), "ward.example:3000"),
+            &[]
+        ));
+        assert!(!origin_allowed(
+            &parts(Some("https://evil.example"), "ward.example:3000"),
+            &[]
+        ));
+        assert!(origin_allowed(
+            &parts(Some("https://vitals.hospital.example"), "10.0.0.5:3000"),
+            &["https://vitals.hospital.example".to_owned()]
+        ));
+    }
+}

@@ -1,0 +1,78 @@
+//! One-use tickets that open a socket for clients that cannot send a
+//! cookie or an Authorization header with the handshake.
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::entity::prelude::*;
+use sea_orm::{Set, TransactionTrait};
+use sha2::{Digest, Sha256};
+
+use crate::accounts::Caller;
+use crate::error::AppError;
+
+/// How long a ticket can be used.
+pub const TICKET_SECONDS: i64 = 60;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "socket_tickets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub ticket_hash: String,
+    /// The caller as JSON, as it was when the ticket was issued.
+    pub caller: String,
+    pub expires_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+fn hash(ticket: &str) -> String {
+    Sha256::digest(ticket.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new ticket for the caller, valid for `TICKET_SECONDS`.
+pub async fn issue(db: &DatabaseConnection, caller: &Caller) -> Result<String, AppError> {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    let ticket: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let now = Utc::now();
+    Entity::delete_many()
+        .filter(Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    ActiveModel {
+        ticket_hash: Set(hash(&ticket)),
+        caller: Set(serde_json::to_string(caller).map_err(|e| AppError::internal("ticket", e))?),
+        expires_at: Set(now + Duration::seconds(TICKET_SECONDS)),
+    }
+    .insert(db)
+    .await?;
+    Ok(ticket)
+}
+
+/// The caller of a ticket, which is used up; unknown and expired tickets
+/// are refused.
+pub async fn redeem(db: &DatabaseConnection, ticket: &str) -> Result<Caller, AppError> {
+    let refused = || AppError::Unauthorized("The ticket is not valid or has expired.".into());
+    if ticket.len() > 100 {
+        return Err(refused());
+    }
+    let txn = db.begin().await?;
+    let model = Entity::find_by_id(hash(ticket))
+        .one(&txn)
+        .await?
+        .ok_or_else(refused)?;
+    Entity::delete_by_id(model.ticket_hash.clone())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    if model.expires_at < Utc::now() {
+        return Err(refused());
+    }
+    serde_json::from_str(&model.caller).map_err(|e| AppError::internal("ticket", e))
+}
