@@ -25,6 +25,10 @@ if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1
 else
   step "Rust tests on SQLite (no PostgreSQL at 127.0.0.1:5432)"
 fi
+if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  export VITALBOARD_TEST_REDIS="${VITALBOARD_TEST_REDIS:-redis://127.0.0.1:6379}"
+  echo "two-server tests use Redis at $VITALBOARD_TEST_REDIS"
+fi
 cargo test --workspace --features ssr
 
 step "browser tests (Playwright, system Chromium)"
