@@ -13,7 +13,7 @@ use vitalboard::patients::PatientInput;
 use vitalboard::patients::service as patients;
 use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
-use vitalboard::server::config::{Command, site_options};
+use vitalboard::server::config::site_options;
 use vitalboard::server::{Config, prepare};
 
 const SINGLE: usize = 2_000;
@@ -60,17 +60,14 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        command: Command::Serve,
-        leptos: site_options(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml")).unwrap(),
-        database_url: format!("sqlite://{}/bench.db", dir.path().display()),
-        demo: false,
-        secure_cookies: false,
-        first_admin: FirstAdmin::Given {
+    let config = Config::with_defaults(
+        site_options(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml")).unwrap(),
+        format!("sqlite://{}/bench.db", dir.path().display()),
+        FirstAdmin::Given {
             username: "admin".into(),
             password: "bench-password".into(),
         },
-    };
+    );
     let db = prepare(&config).await.unwrap().db;
     vitalboard::demo::ensure(&db).await.unwrap();
     let admin_id = {

@@ -14,6 +14,8 @@ pub mod patients;
 pub mod rounds;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod simulate;
 pub mod system;
 pub mod ui;
 

@@ -11,7 +11,7 @@ use crate::accounts::service::FirstAdmin;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";
 /// The site settings file read at start-up when `VITALBOARD_SITE_CONFIG` is not set.
 pub const DEFAULT_SITE_CONFIG: &str = "Leptos.toml";
-const USAGE: &str = "usage: vitalboard [--demo] | vitalboard seed [--seed N]";
+const USAGE: &str = "usage: vitalboard [--demo] | vitalboard seed [--seed N] | vitalboard simulate --token T [--url U] [--every SECONDS]";
 
 /// What the process is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,28 @@ pub const DEFAULT_EVENT_POLL: std::time::Duration = std::time::Duration::from_se
 pub const DEFAULT_MAX_SOCKETS_PER_USER: usize = 20;
 
 impl Config {
+    /// Serving `database_url` with the site settings `leptos`, an
+    /// administrator made from `first_admin`, and every other setting at
+    /// its default.
+    pub fn with_defaults(
+        leptos: LeptosOptions,
+        database_url: String,
+        first_admin: FirstAdmin,
+    ) -> Self {
+        Self {
+            command: Command::Serve,
+            leptos,
+            database_url,
+            demo: false,
+            secure_cookies: false,
+            first_admin,
+            redis_url: None,
+            allowed_origins: Vec::new(),
+            max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
+            event_poll: DEFAULT_EVENT_POLL,
+        }
+    }
+
     /// Reads the environment (see README) and the command-line arguments.
     pub fn from_env(args: &[String]) -> Result<Self, StartupError> {
         let mut demo = env_flag("VITALBOARD_DEMO")?;

@@ -148,6 +148,11 @@ async fn seed(db: &sea_orm::DatabaseConnection, seed: u64) -> Result<(), Startup
 /// Runs what the arguments ask: serves until SIGINT or SIGTERM, or adds
 /// the demo data and exits.
 pub async fn start(args: &[String]) -> Result<(), StartupError> {
+    if args.first().is_some_and(|a| a == "simulate") {
+        return crate::simulate::run(&args[1..])
+            .await
+            .map_err(StartupError::Config);
+    }
     let config = Config::from_env(args)?;
     if let config::Command::Seed { seed: number } = config.command {
         let db = db::connect(&config.database_url).await?;

@@ -89,21 +89,14 @@ impl TestServer {
     /// Like `start`, with the configuration changed by `adjust`.
     pub async fn start_with(database_url: &str, adjust: impl FnOnce(&mut Config)) -> Self {
         let site = concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml");
-        let mut config = Config {
-            command: vitalboard::server::config::Command::Serve,
-            leptos: site_options(site).expect("site settings"),
-            database_url: database_url.to_owned(),
-            demo: false,
-            secure_cookies: false,
-            first_admin: FirstAdmin::Given {
+        let mut config = Config::with_defaults(
+            site_options(site).expect("site settings"),
+            database_url.to_owned(),
+            FirstAdmin::Given {
                 username: "admin".into(),
                 password: "vitalboard-admin".into(),
             },
-            redis_url: None,
-            allowed_origins: Vec::new(),
-            max_sockets_per_user: vitalboard::server::config::DEFAULT_MAX_SOCKETS_PER_USER,
-            event_poll: vitalboard::server::config::DEFAULT_EVENT_POLL,
-        };
+        );
         adjust(&mut config);
         let state = prepare(&config).await.expect("server state");
         vitalboard::demo::ensure(&state.db)
