@@ -116,15 +116,16 @@ async fn main() {
         .send()
         .await
         .unwrap();
-    let wards: Vec<Value> = admin
-        .get(url("/api/wards"))
+    let ward: Value = admin
+        .post(url("/api/wards/create"))
+        .json(&json!({ "name": "Bench ward" }))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let ward = wards[0]["id"].as_i64().unwrap();
+    let ward = ward["id"].as_i64().unwrap();
     let created: Value = admin
         .post(url("/api/tokens/create"))
         .json(&json!({ "name": "Bench", "role": "clinician", "all_wards": true }))

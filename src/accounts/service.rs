@@ -544,14 +544,16 @@ const TOKEN_PREFIX: &str = "vb_";
 /// Seconds between updates of a token's last-used time.
 const TOKEN_USE_RESOLUTION: i64 = 60;
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 of a secret, as stored in place of the secret.
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn random_hex(bytes: usize) -> String {
+/// `bytes` random bytes as hexadecimal, for secrets.
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buffer);
     buffer.iter().map(|b| format!("{b:02x}")).collect()

@@ -2,12 +2,11 @@
 //! cookie or an Authorization header with the handshake.
 
 use chrono::{Duration, Utc};
-use rand::RngCore;
 use sea_orm::entity::prelude::*;
 use sea_orm::{Set, TransactionTrait};
-use sha2::{Digest, Sha256};
 
 use crate::accounts::Caller;
+use crate::accounts::service::{random_hex, token_hash};
 use crate::error::AppError;
 
 /// How long a ticket can be used.
@@ -28,25 +27,16 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-fn hash(ticket: &str) -> String {
-    Sha256::digest(ticket.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A new ticket for the caller, valid for `TICKET_SECONDS`.
 pub async fn issue(db: &DatabaseConnection, caller: &Caller) -> Result<String, AppError> {
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    let ticket: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let ticket = random_hex(24);
     let now = Utc::now();
     Entity::delete_many()
         .filter(Column::ExpiresAt.lt(now))
         .exec(db)
         .await?;
     ActiveModel {
-        ticket_hash: Set(hash(&ticket)),
+        ticket_hash: Set(token_hash(&ticket)),
         caller: Set(serde_json::to_string(caller).map_err(|e| AppError::internal("ticket", e))?),
         expires_at: Set(now + Duration::seconds(TICKET_SECONDS)),
     }
@@ -63,7 +53,7 @@ pub async fn redeem(db: &DatabaseConnection, ticket: &str) -> Result<Caller, App
         return Err(refused());
     }
     let txn = db.begin().await?;
-    let model = Entity::find_by_id(hash(ticket))
+    let model = Entity::find_by_id(token_hash(ticket))
         .one(&txn)
         .await?
         .ok_or_else(refused)?;
