@@ -12,8 +12,10 @@ use futures::StreamExt;
 use sea_orm::{Condition, DatabaseConnection};
 use tokio::sync::mpsc;
 
-use super::Presence;
+use axum::extract::ws::Utf8Bytes;
+
 use super::events::{self, Model as StoredEvent};
+use super::{Frame, Presence};
 use crate::error::AppError;
 
 /// How many pushes may wait for one socket before it is told to resync.
@@ -25,10 +27,26 @@ const CHANNEL: &str = "vitalboard:events";
 /// How long start-up waits for the Redis subscription.
 const REDIS_WAIT: Duration = Duration::from_secs(5);
 
+/// A stored event with its frame, encoded once for every socket.
+#[derive(Debug)]
+pub struct Delivery {
+    pub event: StoredEvent,
+    pub frame: Utf8Bytes,
+}
+
+impl Delivery {
+    pub fn new(event: StoredEvent) -> Self {
+        let frame = serde_json::to_string(&Frame::Event(event.event()))
+            .unwrap_or_default()
+            .into();
+        Self { event, frame }
+    }
+}
+
 /// What the bus hands to a socket.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
-    Event(Arc<StoredEvent>),
+    Event(Arc<Delivery>),
     Presence(Presence),
 }
 
@@ -233,7 +251,8 @@ impl Bus {
 
     /// Hands an event to every socket that subscribed to its patient, to all
     /// patients, or to its user. Each socket still checks it may see it.
-    pub fn dispatch(&self, event: Arc<StoredEvent>) {
+    pub fn dispatch(&self, delivery: Arc<Delivery>) {
+        let event = &delivery.event;
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
         let mut targets: HashSet<u64> = HashSet::new();
         if let Some(user) = event.user_id {
@@ -244,7 +263,7 @@ impl Bus {
         }
         for id in targets {
             if let Some(outbox) = index.outboxes.get(&id) {
-                outbox.push(Outgoing::Event(event.clone()));
+                outbox.push(Outgoing::Event(delivery.clone()));
             }
         }
         drop(index);
@@ -307,7 +326,7 @@ async fn tail(
                 Ok(batch) => {
                     for event in batch {
                         last = event.seq;
-                        bus.dispatch(Arc::new(event));
+                        bus.dispatch(Arc::new(Delivery::new(event)));
                     }
                 }
                 Err(e) => {

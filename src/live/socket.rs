@@ -84,7 +84,7 @@ pub async fn upgrade(
     };
     let bus = state.live.bus.clone();
     ws.max_message_size(MAX_FRAME_BYTES * 16)
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_failed_upgrade(move |_| bus.close(id))
         .on_upgrade(move |socket| async move {
@@ -387,7 +387,8 @@ impl Connection {
         }
         match item {
             Outgoing::Presence(presence) => self.send(socket, &Frame::Presence(presence)).await,
-            Outgoing::Event(event) => {
+            Outgoing::Event(delivery) => {
+                let event = &delivery.event;
                 if !event.visible_to(&self.caller.wards, self.caller.user_id()) {
                     return true;
                 }
@@ -395,7 +396,7 @@ impl Connection {
                 for (subscription, delivered) in &mut self.subscriptions {
                     if subscription.stream == event.stream
                         && *delivered < event.seq
-                        && matches(subscription.interest, &event)
+                        && matches(subscription.interest, event)
                     {
                         *delivered = event.seq;
                         wanted = true;
@@ -405,7 +406,10 @@ impl Connection {
                     return true;
                 }
                 self.delivered = self.delivered.max(event.seq);
-                self.send(socket, &Frame::Event(event.event())).await
+                socket
+                    .send(Message::Text(delivery.frame.clone()))
+                    .await
+                    .is_ok()
             }
         }
     }
