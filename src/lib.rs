@@ -9,6 +9,7 @@ pub mod docs;
 pub mod error;
 pub mod history;
 pub mod live;
+pub mod notifications;
 pub mod paging;
 pub mod patients;
 pub mod rounds;

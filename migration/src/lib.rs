@@ -7,6 +7,7 @@ mod m20261130_000001_schema_info;
 mod m20261130_000002_accounts;
 mod m20261130_000003_clinical_records;
 mod m20261130_000004_live_events;
+mod m20261130_000005_clinical_alerts;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_accounts::Migration),
             Box::new(m20261130_000003_clinical_records::Migration),
             Box::new(m20261130_000004_live_events::Migration),
+            Box::new(m20261130_000005_clinical_alerts::Migration),
         ]
     }
 }

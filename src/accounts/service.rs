@@ -538,6 +538,25 @@ pub async fn session_user(
     }))
 }
 
+/// The active users of the given roles who may see patients of `ward_id`.
+pub async fn users_of_ward(
+    db: &impl ConnectionTrait,
+    ward_id: i32,
+    roles: &[Role],
+) -> Result<Vec<i32>, AppError> {
+    let users = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let wards = ward_links::of_all::<user_ward::Entity>(db).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| role_of(&u.role).is_ok_and(|r| roles.contains(&r)))
+        .filter(|u| u.all_wards || wards.get(&u.id).is_some_and(|w| w.contains(&ward_id)))
+        .map(|u| u.id)
+        .collect())
+}
+
 // ---------------------------------------------------------------- API tokens
 
 const TOKEN_PREFIX: &str = "vb_";

@@ -322,6 +322,62 @@ pub const ENDPOINTS: &[Endpoint] = &[
         output: r#"{"ticket":"9f1c0a…","expires_at":"2026-11-30T14:06:09Z"}"#,
         errors: "401",
     },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/phase",
+        summary: "Sets the patient's dengue phase by hand (febrile, critical, recovery, afebrile); it wins over the rules until cleared. The reason is kept in the history.",
+        access: "admin, clinician (own wards)",
+        input: Some(
+            r#"{"patient_id":7,"phase":"critical","reason":"clinical fluid accumulation on ultrasound"}"#,
+        ),
+        output: r#"{"phase":{"phase":"critical","reason":"Set by hand by Dr. Mai Tran: clinical fluid accumulation on ultrasound","since":"2026-11-30T14:05:09Z","manual":true},"news2":{"total":2,"band":"low","subscores":[],"missing":[]},"observations":{}}"#,
+        errors: "401; 403; 404; 422 unknown phase or empty reason",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/rounds/phase/clear",
+        summary: "Returns the phase to the rules; the reason is kept in the history.",
+        access: "admin, clinician (own wards)",
+        input: Some(r#"{"patient_id":7,"reason":"ultrasound repeated: no fluid"}"#),
+        output: r#"{"phase":{"phase":"febrile","reason":"Temperature 38.6 °C within the last 24 h","since":"2026-11-30T08:00:00Z","manual":false},"news2":{"total":2,"band":"low","subscores":[],"missing":[]},"observations":{}}"#,
+        errors: "401; 403; 404; 422 empty reason",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/notifications",
+        summary: "The signed-in user's notifications, newest first, with the number unread. Query: kind (round_due, critical_phase, warning_sign, news2_rose, admitted, discharged), patient_id, unread_only, page, per_page.",
+        access: "signed-in users (not API tokens)",
+        input: None,
+        output: r#"{"items":[{"id":41,"kind":"news2_rose","patient_id":7,"message":"Nguyen, Minh: NEWS2 6 — Medium: urgent response","reason":"The band rose from low: Pulse 135 /min ≥ 131 scores 3; SpO2 93 % 92–93 scores 2; Respiration 21 /min 21–24 scores 2","created_at":"2026-11-30T14:05:09Z","read_at":null}],"total":1,"unread":1,"page":1,"per_page":50}"#,
+        errors: "401; 403 API tokens; 422 unknown kind",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/notifications/read",
+        summary: "Marks one notification (id) or all of yours (all: true) as read; answers how many changed. Your other tabs are told.",
+        access: "signed-in users (not API tokens)",
+        input: Some(r#"{"all":true}"#),
+        output: "3",
+        errors: "401; 403 API tokens; 404 not yours; 422 neither id nor all",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/notifications/preferences",
+        summary: "Which kinds of notification you receive.",
+        access: "signed-in users (not API tokens)",
+        input: None,
+        output: r#"[{"kind":"round_due","enabled":true},{"kind":"critical_phase","enabled":true},{"kind":"warning_sign","enabled":true},{"kind":"news2_rose","enabled":true},{"kind":"admitted","enabled":false},{"kind":"discharged","enabled":false}]"#,
+        errors: "401; 403 API tokens",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/notifications/preferences/save",
+        summary: "Receive exactly the kinds listed in enabled from now on.",
+        access: "signed-in users (not API tokens)",
+        input: Some(r#"{"enabled":["round_due","critical_phase","warning_sign","news2_rose"]}"#),
+        output: r#"[{"kind":"round_due","enabled":true},{"kind":"admitted","enabled":false}]"#,
+        errors: "401; 403 API tokens; 422 unknown kind",
+    },
 ];
 
 /// The live socket's frames, each with what it shows.
@@ -357,6 +413,10 @@ pub const SOCKET_EXAMPLES: &[(&str, &str)] = &[
     (
         "Pushed to every viewer when viewers come or go.",
         r#"{"type":"presence","patient_id":7,"viewers":["Dr. Ravi Kumar","Nurse Linh Pham"]}"#,
+    ),
+    (
+        "Your notifications as they are created (and when they are marked read in another tab).",
+        r#"{"stream":"notifications","payload":{"action":"subscribe","request_id":4}}"#,
     ),
     (
         "Pushes were dropped because the client fell behind: subscribe again with since.",

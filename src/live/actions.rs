@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::accounts::Caller;
 use crate::error::AppError;
+use crate::notifications::api as notifications_api;
+use crate::notifications::service as notifications;
 use crate::patients::api as patients_api;
 use crate::patients::service as patients;
 use crate::rounds::api as rounds_api;
@@ -112,6 +114,21 @@ pub async fn perform(
         ("rounds", "delete") => {
             let a: rounds_api::DeleteRound = args(payload)?;
             json(rounds::delete(db, caller, a.id, &a.reason).await?)
+        }
+        ("notifications", "list") => {
+            let a: notifications_api::ListNotifications = args(payload)?;
+            let query = notifications::ListQuery {
+                kind: a.kind,
+                patient_id: a.patient_id,
+                unread_only: a.unread_only.unwrap_or(false),
+                page: a.page,
+                per_page: a.per_page,
+            };
+            json(notifications::list(db, caller, query).await?)
+        }
+        ("notifications", "patch") => {
+            let a: notifications_api::MarkNotificationsRead = args(payload)?;
+            json(notifications::mark_read(db, caller, a.id, a.all.unwrap_or(false)).await?)
         }
         _ => Err(unknown_action(stream)),
     }

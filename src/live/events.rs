@@ -65,8 +65,11 @@ impl Model {
 pub enum Audience {
     /// Everyone who may see the patient (its ward).
     Patient { patient_id: i32, ward_id: i32 },
-    /// One user, about a patient.
-    User { user_id: i32, patient_id: i32 },
+    /// One user (about a patient, or about none).
+    User {
+        user_id: i32,
+        patient_id: Option<i32>,
+    },
 }
 
 /// A counter that moves on every commit with events in this process; the
@@ -101,7 +104,7 @@ pub async fn append<T: Serialize>(
         Audience::Patient {
             patient_id,
             ward_id,
-        } => (patient_id, Some(ward_id), None),
+        } => (Some(patient_id), Some(ward_id), None),
         Audience::User {
             user_id,
             patient_id,
@@ -111,7 +114,7 @@ pub async fn append<T: Serialize>(
         at: Set(Utc::now()),
         stream: Set(stream.to_owned()),
         action: Set(action.to_owned()),
-        patient_id: Set(Some(patient_id)),
+        patient_id: Set(patient_id),
         ward_id: Set(ward_id),
         user_id: Set(user_id),
         data: Set(serde_json::to_string(data).map_err(|e| AppError::internal("event", e))?),

@@ -19,6 +19,15 @@ pub struct Model {
     pub spo2_scale2: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The dengue phase as last assessed (`febrile`, `critical`, …).
+    pub phase: Option<String>,
+    pub phase_reason: Option<String>,
+    pub phase_since: Option<DateTimeUtc>,
+    /// A phase set by hand, as JSON, until cleared.
+    pub manual_phase: Option<String>,
+    pub news2_total: Option<i32>,
+    pub news2_band: Option<String>,
+    pub last_round_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

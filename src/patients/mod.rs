@@ -243,6 +243,23 @@ pub struct Patient {
     pub updated_at: DateTime<Utc>,
     #[serde(flatten)]
     pub values: PatientValues,
+    /// The phase and NEWS2 as assessed when its rounds last changed.
+    #[serde(default)]
+    pub status: StoredStatus,
+}
+
+/// A patient's clinical state as stored with it, for lists and the
+/// dashboard (the report recomputes it with every reason).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredStatus {
+    pub phase: Option<crate::rounds::phase::Phase>,
+    pub phase_reason: Option<String>,
+    pub phase_since: Option<DateTime<Utc>>,
+    /// The phase was set by hand.
+    pub manual: bool,
+    pub news2_total: Option<u8>,
+    pub news2_band: Option<crate::rounds::news2::Band>,
+    pub last_round_at: Option<DateTime<Utc>>,
 }
 
 impl Patient {
@@ -369,6 +386,7 @@ mod tests {
             created_at: now(),
             updated_at: now(),
             values: input().parse(now()).unwrap(),
+            status: StoredStatus::default(),
         };
         assert_eq!(
             patient.age_years(NaiveDate::from_ymd_opt(2026, 6, 2).unwrap()),

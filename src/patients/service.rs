@@ -7,19 +7,25 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    TransactionTrait,
 };
 
 use super::entity;
-use super::{Patient, PatientInput, PatientValues, Sex, Status};
+use super::{Patient, PatientInput, PatientValues, Sex, Status, StoredStatus};
 use crate::accounts::entity::ward;
 use crate::accounts::{Caller, WardScope};
 use crate::error::{AppError, FieldError};
 use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
+use crate::notifications::service::notify;
+use crate::notifications::{Alert, Kind, Snapshot};
 use crate::paging::{Page, paging};
+use crate::rounds::ClinicalStatus;
+use crate::rounds::news2::Band;
 use crate::rounds::parse_time;
+use crate::rounds::phase::{ManualPhase, Phase};
 
 const DEFAULT_PER_PAGE: u64 = 25;
 
@@ -83,15 +89,128 @@ fn values_of(m: &entity::Model) -> PatientValues {
     }
 }
 
+fn status_of(m: &entity::Model) -> StoredStatus {
+    StoredStatus {
+        phase: m.phase.as_deref().and_then(Phase::parse),
+        phase_reason: m.phase_reason.clone(),
+        phase_since: m.phase_since,
+        manual: m.manual_phase.is_some(),
+        news2_total: m.news2_total.and_then(|t| u8::try_from(t).ok()),
+        news2_band: m.news2_band.as_deref().and_then(Band::parse),
+        last_round_at: m.last_round_at,
+    }
+}
+
 fn patient_of(m: entity::Model, wards: &HashMap<i32, String>) -> Patient {
     Patient {
         id: m.id,
         ward_name: wards.get(&m.ward_id).cloned().unwrap_or_default(),
         values: values_of(&m),
+        status: status_of(&m),
         discharged_at: m.discharged_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
+}
+
+/// The phase set by hand, if any.
+pub fn manual_phase(m: &entity::Model) -> Option<ManualPhase> {
+    m.manual_phase
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+}
+
+/// The stored state alerts compare against.
+pub fn snapshot(m: &entity::Model) -> Snapshot {
+    let status = status_of(m);
+    Snapshot {
+        phase: status.phase,
+        band: status.news2_band,
+        total: status.news2_total,
+    }
+}
+
+/// Stores a newly assessed status with the patient; when it changed, the
+/// patient's subscribers are told.
+pub async fn store_status(
+    txn: &DatabaseTransaction,
+    existing: entity::Model,
+    status: &ClinicalStatus,
+    last_round_at: Option<chrono::DateTime<Utc>>,
+) -> Result<entity::Model, AppError> {
+    let before = status_of(&existing);
+    let mut model: entity::ActiveModel = existing.into();
+    model.phase = Set(Some(status.phase.phase.code().to_owned()));
+    model.phase_reason = Set(Some(status.phase.reason.clone()));
+    model.phase_since = Set(status.phase.since);
+    model.news2_total = Set(Some(i32::from(status.news2.total)));
+    model.news2_band = Set(Some(status.news2.band.code().to_owned()));
+    model.last_round_at = Set(last_round_at);
+    let model = model.update(txn).await?;
+    if status_of(&model) != before {
+        let audience = Audience::Patient {
+            patient_id: model.id,
+            ward_id: model.ward_id,
+        };
+        let patient = patient_of(model.clone(), &ward_names(txn).await?);
+        events::append(txn, "patients", "update", audience, &patient).await?;
+    }
+    Ok(model)
+}
+
+/// Sets or clears the phase set by hand.
+pub async fn set_manual_phase(
+    txn: &DatabaseTransaction,
+    existing: entity::Model,
+    manual: Option<&ManualPhase>,
+) -> Result<entity::Model, AppError> {
+    let text = manual
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| AppError::internal("manual phase", e))?;
+    let mut model: entity::ActiveModel = existing.into();
+    model.manual_phase = Set(text);
+    Ok(model.update(txn).await?)
+}
+
+/// Tells the patient's users of an admission or discharge.
+async fn announce(
+    txn: &DatabaseTransaction,
+    model: &entity::Model,
+    kind: Kind,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let bed = model
+        .bed
+        .as_deref()
+        .map(|b| format!(", bed {b}"))
+        .unwrap_or_default();
+    let name = format!("{}, {}", model.last_name, model.first_name);
+    let (message, reason) = match kind {
+        Kind::Admitted => (
+            format!("Admitted: {name}{bed}"),
+            format!(
+                "Admitted by {}; rounds every {} h.",
+                history::actor_name(caller),
+                model.monitoring_interval_hours
+            ),
+        ),
+        _ => (
+            format!("Discharged: {name}"),
+            format!("Discharged by {}.", history::actor_name(caller)),
+        ),
+    };
+    notify(
+        txn,
+        model,
+        &Alert {
+            kind,
+            message,
+            reason,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn apply(values: &PatientValues, model: &mut entity::ActiveModel) {
@@ -230,6 +349,7 @@ pub async fn create(
         .map_err(|e| duplicate_number(e, &values.hospital_number))?;
     let subject = Subject::patient(model.id);
     history::record(&txn, caller, subject, "create", None, None, Some(&values)).await?;
+    announce(&txn, &model, Kind::Admitted, caller).await?;
     commit_change(txn, "create", model).await
 }
 
@@ -321,6 +441,7 @@ pub async fn discharge(
     let subject = Subject::patient(id);
     let after = serde_json::json!({ "discharged_at": at });
     history::record(&txn, caller, subject, "discharge", None, None, Some(&after)).await?;
+    announce(&txn, &model, Kind::Discharged, caller).await?;
     commit_change(txn, "update", model).await
 }
 

@@ -91,3 +91,25 @@ pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError>
     let (state, caller) = auth::current_caller().await?;
     service::clinical_status(&state.db, &caller, patient_id).await
 }
+
+/// `POST /api/rounds/phase`: sets the patient's dengue phase by hand, with the reason.
+#[server(prefix = "/api", endpoint = "rounds/phase")]
+pub async fn set_phase(
+    patient_id: i32,
+    phase: String,
+    reason: String,
+) -> Result<ClinicalStatus, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let status = service::set_phase(&state.db, &caller, patient_id, Some(&phase), &reason).await?;
+    auth::redirect_form_post(&format!("/patients/{patient_id}"));
+    Ok(status)
+}
+
+/// `POST /api/rounds/phase/clear`: returns the phase to the rules, with the reason.
+#[server(prefix = "/api", endpoint = "rounds/phase/clear")]
+pub async fn clear_phase(patient_id: i32, reason: String) -> Result<ClinicalStatus, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let status = service::set_phase(&state.db, &caller, patient_id, None, &reason).await?;
+    auth::redirect_form_post(&format!("/patients/{patient_id}"));
+    Ok(status)
+}

@@ -54,6 +54,32 @@ pub enum Band {
 }
 
 impl Band {
+    pub const ALL: [Band; 4] = [Band::Low, Band::LowMedium, Band::Medium, Band::High];
+
+    /// The stored and wire name, e.g. `low_medium`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::LowMedium => "low_medium",
+            Band::Medium => "medium",
+            Band::High => "high",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    /// The band's name alone, e.g. `low–medium`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::LowMedium => "low–medium",
+            Band::Medium => "medium",
+            Band::High => "high",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Band::Low => "Low",

@@ -32,6 +32,37 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Phase; 4] = [
+        Phase::Febrile,
+        Phase::Critical,
+        Phase::Recovery,
+        Phase::Afebrile,
+    ];
+
+    /// The stored and wire name, e.g. `critical`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Febrile => "febrile",
+            Phase::Critical => "critical",
+            Phase::Recovery => "recovery",
+            Phase::Afebrile => "afebrile",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The phase's name as a clinician reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Febrile => "Febrile",
+            Phase::Critical => "Critical",
+            Phase::Recovery => "Recovery",
+            Phase::Afebrile => "Afebrile",
+        }
+    }
+
     /// The banner text, e.g. "Patient is in the critical phase".
     pub fn banner(self) -> &'static str {
         match self {

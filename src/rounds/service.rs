@@ -20,6 +20,8 @@ use crate::error::AppError;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
+use crate::notifications::service::notify;
+use crate::notifications::{Snapshot, alerts};
 use crate::paging::{Page, paging};
 use crate::patients::service::visible;
 
@@ -219,6 +221,7 @@ pub async fn record(
     let txn = db.begin().await?;
     let audience = admitted_patient(&txn, caller, patient_id).await?;
     let round = insert(&txn, caller, audience, patient_id, &values).await?;
+    reassess(&txn, patient_id, &values.warning_signs).await?;
     events::commit(txn).await?;
     Ok(round)
 }
@@ -257,6 +260,13 @@ pub async fn record_many(
     for values in &all_values {
         rounds.push(insert(&txn, caller, audience, patient_id, values).await?);
     }
+    let mut signs: Vec<WarningSign> = all_values
+        .iter()
+        .flat_map(|v| v.warning_signs.iter().copied())
+        .collect();
+    signs.sort_by_key(|w| w.code());
+    signs.dedup();
+    reassess(&txn, patient_id, &signs).await?;
     events::commit(txn).await?;
     Ok(rounds)
 }
@@ -301,6 +311,13 @@ pub async fn correct(
     .await?;
     let round = round_of(model);
     events::append(&txn, "rounds", "update", audience, &round).await?;
+    let added: Vec<WarningSign> = values
+        .warning_signs
+        .iter()
+        .filter(|w| !before.warning_signs.contains(w))
+        .copied()
+        .collect();
+    reassess(&txn, patient_id, &added).await?;
     events::commit(txn).await?;
     Ok(round)
 }
@@ -318,7 +335,8 @@ pub async fn delete(
     let txn = db.begin().await?;
     let (existing, audience) = visible_round(&txn, caller, id).await?;
     let before = values_of(&existing);
-    let subject = Subject::round(id, existing.patient_id);
+    let patient_id = existing.patient_id;
+    let subject = Subject::round(id, patient_id);
     let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
     existing.delete(&txn).await?;
     history::record(
@@ -332,30 +350,164 @@ pub async fn delete(
     )
     .await?;
     events::append(&txn, "rounds", "delete", audience, &deleted).await?;
+    reassess(&txn, patient_id, &[]).await?;
     events::commit(txn).await
 }
 
-/// The patient's dengue phase and NEWS2 now, from all its rounds.
+/// How far back the phase and NEWS2 look: long enough for the febrile days
+/// before defervescence and a whole critical episode.
+const STATUS_WINDOW_DAYS: i64 = 14;
+
+/// The rounds the status is assessed from: those of the window, oldest
+/// first, after the stay's first hematocrit (the baseline of the leakage
+/// rule) when that is older.
+async fn status_rounds(
+    db: &impl ConnectionTrait,
+    patient_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<RoundValues>, AppError> {
+    let from = now - chrono::Duration::days(STATUS_WINDOW_DAYS);
+    let of_patient = entity::Column::PatientId.eq(patient_id);
+    let mut rows = entity::Entity::find()
+        .filter(of_patient.clone())
+        .filter(entity::Column::MeasuredAt.gte(from))
+        .order_by_asc(entity::Column::MeasuredAt)
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?;
+    let baseline = entity::Entity::find()
+        .filter(of_patient)
+        .filter(entity::Column::HematocritPercent.is_not_null())
+        .order_by_asc(entity::Column::MeasuredAt)
+        .order_by_asc(entity::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(first) = baseline.filter(|b| b.measured_at < from) {
+        rows.insert(0, first);
+    }
+    Ok(rows.iter().map(values_of).collect())
+}
+
+/// The phase (or the one set by hand) and NEWS2 of a patient now.
+async fn status_of(
+    db: &impl ConnectionTrait,
+    patient: &crate::patients::entity::Model,
+) -> Result<(ClinicalStatus, Option<DateTime<Utc>>), AppError> {
+    let now = Utc::now();
+    let values = status_rounds(db, patient.id, now).await?;
+    let manual = crate::patients::service::manual_phase(patient);
+    let observations = Observations::newest(&values);
+    let newest = values.iter().map(|v| v.measured_at).max();
+    Ok((
+        ClinicalStatus {
+            phase: phase::assess(&values, now, manual.as_ref()),
+            news2: news2::news2(&observations, patient.spo2_scale2),
+            observations,
+        },
+        newest,
+    ))
+}
+
+/// Assesses the patient again after a change of its rounds or phase,
+/// stores the result with it and notifies of what calls for it, all in the
+/// change's transaction.
+async fn reassess(
+    txn: &DatabaseTransaction,
+    patient_id: i32,
+    new_signs: &[WarningSign],
+) -> Result<ClinicalStatus, AppError> {
+    let Some(patient) = crate::patients::entity::Entity::find_by_id(patient_id)
+        .one(txn)
+        .await?
+    else {
+        return Err(AppError::NotFound(format!("Patient {patient_id}")));
+    };
+    let (status, newest) = status_of(txn, &patient).await?;
+    let before = crate::patients::service::snapshot(&patient);
+    let after = Snapshot {
+        phase: Some(status.phase.phase),
+        band: Some(status.news2.band),
+        total: Some(status.news2.total),
+    };
+    let name = format!("{}, {}", patient.last_name, patient.first_name);
+    let reasons: Vec<String> = status
+        .news2
+        .subscores
+        .iter()
+        .filter(|s| s.points > 0)
+        .map(|s| s.reason.clone())
+        .collect();
+    let found = alerts(
+        &name,
+        before,
+        after,
+        &status.phase.reason,
+        &reasons,
+        new_signs,
+    );
+    let patient = crate::patients::service::store_status(txn, patient, &status, newest).await?;
+    for alert in &found {
+        notify(txn, &patient, alert).await?;
+    }
+    Ok(status)
+}
+
+/// The patient's dengue phase and NEWS2 now, with every reason.
 pub async fn clinical_status(
     db: &DatabaseConnection,
     caller: &Caller,
     patient_id: i32,
 ) -> Result<ClinicalStatus, AppError> {
     let patient = visible(db, caller, patient_id).await?;
-    let values: Vec<RoundValues> = entity::Entity::find()
-        .filter(entity::Column::PatientId.eq(patient_id))
-        .order_by_asc(entity::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .map(values_of)
-        .collect();
-    let observations = Observations::newest(&values);
-    Ok(ClinicalStatus {
-        phase: phase::assess(&values, Utc::now(), None),
-        news2: news2::news2(&observations, patient.spo2_scale2),
-        observations,
-    })
+    Ok(status_of(db, &patient).await?.0)
+}
+
+/// Sets the patient's phase by hand (`Some`) or returns it to the rules
+/// (`None`); the reason is kept in the history (clinicians and administrators).
+pub async fn set_phase(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+    phase: Option<&str>,
+    reason: &str,
+) -> Result<ClinicalStatus, AppError> {
+    caller.require_clinical_writer()?;
+    let reason = check_reason(reason)?;
+    let manual = phase
+        .map(|code| {
+            phase::Phase::parse(code.trim())
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "phase",
+                        "must be one of febrile, critical, recovery, afebrile",
+                    )
+                })
+                .map(|phase| phase::ManualPhase {
+                    phase,
+                    reason: reason.clone(),
+                    by: history::actor_name(caller),
+                    at: Utc::now(),
+                })
+        })
+        .transpose()?;
+    let txn = db.begin().await?;
+    let patient = visible(&txn, caller, patient_id).await?;
+    let before = crate::patients::service::manual_phase(&patient);
+    crate::patients::service::set_manual_phase(&txn, patient, manual.as_ref()).await?;
+    let subject = Subject::patient(patient_id);
+    history::record(
+        &txn,
+        caller,
+        subject,
+        "phase",
+        Some(&reason),
+        before.as_ref(),
+        manual.as_ref(),
+    )
+    .await?;
+    let status = reassess(&txn, patient_id, &[]).await?;
+    events::commit(txn).await?;
+    Ok(status)
 }
 
 /// Removes every round of a patient that is being deleted.

@@ -61,7 +61,13 @@ pub struct Config {
     /// How often to look for events committed by other servers when Redis
     /// does not announce them (`VITALBOARD_EVENT_POLL_MS`).
     pub event_poll: std::time::Duration,
+    /// How often to look for patients whose round is due
+    /// (`VITALBOARD_REMINDER_CHECK_MS`).
+    pub reminder_check: std::time::Duration,
 }
+
+/// How often to look for due rounds unless configured.
+pub const DEFAULT_REMINDER_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How often to look for other servers' events unless configured.
 pub const DEFAULT_EVENT_POLL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -89,6 +95,7 @@ impl Config {
             allowed_origins: Vec::new(),
             max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
             event_poll: DEFAULT_EVENT_POLL,
+            reminder_check: DEFAULT_REMINDER_CHECK,
         }
     }
 
@@ -154,6 +161,8 @@ impl Config {
                 .map_or(DEFAULT_MAX_SOCKETS_PER_USER, |n| n as usize),
             event_poll: env_number("VITALBOARD_EVENT_POLL_MS")?
                 .map_or(DEFAULT_EVENT_POLL, std::time::Duration::from_millis),
+            reminder_check: env_number("VITALBOARD_REMINDER_CHECK_MS")?
+                .map_or(DEFAULT_REMINDER_CHECK, std::time::Duration::from_millis),
         })
     }
 }

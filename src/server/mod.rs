@@ -125,6 +125,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     bus.start(db.clone(), config.redis_url.clone(), config.event_poll)
         .await
         .map_err(|e| StartupError::Config(format!("live updates cannot start: {e}")))?;
+    crate::notifications::reminders::start(db.clone(), config.reminder_check);
     Ok(AppState {
         leptos_options: config.leptos.clone(),
         db,

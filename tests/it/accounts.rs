@@ -271,6 +271,8 @@ struct Ids {
 const ADMIN_ONLY: [u16; 6] = [401, 403, 403, 200, 403, 200];
 const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const ANYONE: [u16; 6] = [200; 6];
+/// Signed-in people, not API tokens.
+const USERS_ONLY: [u16; 6] = [401, 200, 200, 200, 403, 403];
 /// Writers get as far as validation (the bodies are invalid, so nothing changes).
 const WRITERS: [u16; 6] = [401, 403, 422, 422, 403, 422];
 const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
@@ -278,6 +280,42 @@ const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 /// Every server function that exists, with each caller's expected answer.
 /// Later features add their rows here.
 const RIGHTS: &[Right] = &[
+    Right {
+        method: "POST",
+        path: "/api/rounds/phase",
+        body: |ids| json!({ "patient_id": ids.patient, "phase": "septic", "reason": "looks unwell" }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
+        path: "/api/rounds/phase/clear",
+        body: |ids| json!({ "patient_id": ids.patient, "reason": "" }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "GET",
+        path: "/api/notifications",
+        body: |_| json!({}),
+        expect: USERS_ONLY,
+    },
+    Right {
+        method: "POST",
+        path: "/api/notifications/read",
+        body: |_| json!({}),
+        expect: [401, 422, 422, 422, 403, 403],
+    },
+    Right {
+        method: "GET",
+        path: "/api/notifications/preferences",
+        body: |_| json!({}),
+        expect: USERS_ONLY,
+    },
+    Right {
+        method: "POST",
+        path: "/api/notifications/preferences/save",
+        body: |_| json!({ "enabled": ["gossip"] }),
+        expect: [401, 422, 422, 422, 403, 403],
+    },
     Right {
         method: "POST",
         path: "/api/live/ticket",

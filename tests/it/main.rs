@@ -2,6 +2,7 @@
 //! outside client would.
 
 mod accounts;
+mod alerts;
 mod config;
 mod docs;
 mod health;

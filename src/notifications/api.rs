@@ -1,0 +1,59 @@
+//! Server functions of notifications and their settings.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::{NotificationPage, Preference};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {super::service, crate::accounts::auth};
+
+/// `GET /api/notifications`: the caller's notifications, newest first, with the unread count.
+#[server(prefix = "/api", endpoint = "notifications", input = GetUrl)]
+pub async fn list_notifications(
+    #[server(default)] kind: Option<String>,
+    #[server(default)] patient_id: Option<i32>,
+    #[server(default)] unread_only: Option<bool>,
+    #[server(default)] page: Option<u64>,
+    #[server(default)] per_page: Option<u64>,
+) -> Result<NotificationPage, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let query = service::ListQuery {
+        kind,
+        patient_id,
+        unread_only: unread_only.unwrap_or(false),
+        page,
+        per_page,
+    };
+    service::list(&state.db, &caller, query).await
+}
+
+/// `POST /api/notifications/read`: marks one notification (`id`) or all (`all: true`) as read.
+#[server(prefix = "/api", endpoint = "notifications/read")]
+pub async fn mark_notifications_read(
+    #[server(default)] id: Option<i64>,
+    #[server(default)] all: Option<bool>,
+) -> Result<u64, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let changed = service::mark_read(&state.db, &caller, id, all.unwrap_or(false)).await?;
+    auth::redirect_form_post("/notifications");
+    Ok(changed)
+}
+
+/// `GET /api/notifications/preferences`: which kinds the caller receives.
+#[server(prefix = "/api", endpoint = "notifications/preferences", input = GetUrl)]
+pub async fn notification_preferences() -> Result<Vec<Preference>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::preferences(&state.db, &caller).await
+}
+
+/// `POST /api/notifications/preferences/save`: receive exactly the kinds listed in `enabled`.
+#[server(prefix = "/api", endpoint = "notifications/preferences/save")]
+pub async fn save_notification_preferences(
+    #[server(default)] enabled: Vec<String>,
+) -> Result<Vec<Preference>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let saved = service::set_preferences(&state.db, &caller, &enabled).await?;
+    auth::redirect_form_post("/settings");
+    Ok(saved)
+}

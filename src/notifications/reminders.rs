@@ -1,0 +1,118 @@
+//! Round-due reminders: a background task that notices when a patient's
+//! monitoring interval has passed with no new round. Each due time is
+//! stored with a unique (patient, due time) key in the transaction that
+//! notifies, so it is sent once, across restarts and across servers.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
+};
+
+use super::entity::reminder;
+use super::service::notify;
+use super::{Alert, Kind};
+use crate::error::AppError;
+use crate::live::events;
+use crate::patients::entity as patient;
+use crate::ui::time::format_time;
+
+/// The newest due time that has passed: the last round (or the admission)
+/// plus whole monitoring intervals. `None` while the first is still ahead.
+pub fn last_due(
+    last: DateTime<Utc>,
+    interval_hours: i32,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let interval = chrono::Duration::hours(i64::from(interval_hours.max(1)));
+    let missed = (now - last).num_seconds() / interval.num_seconds();
+    (missed >= 1).then(|| last + interval * missed as i32)
+}
+
+/// Sends the reminders that are due now; returns how many due times were
+/// newly noticed.
+pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let admitted = patient::Entity::find()
+        .filter(patient::Column::DischargedAt.is_null())
+        .all(db)
+        .await?;
+    let mut noticed = 0;
+    for p in admitted {
+        let last = p.last_round_at.unwrap_or(p.admitted_at);
+        let Some(due) = last_due(last, p.monitoring_interval_hours, now) else {
+            continue;
+        };
+        let txn = db.begin().await?;
+        let claimed = reminder::ActiveModel {
+            patient_id: Set(p.id),
+            due_at: Set(due),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await;
+        match claimed {
+            Ok(_) => {}
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let bed = p
+            .bed
+            .as_deref()
+            .map(|b| format!(", bed {b}"))
+            .unwrap_or_default();
+        let since = match p.last_round_at {
+            Some(at) => format!("the last round was at {}", format_time(at)),
+            None => format!("no round since admission at {}", format_time(p.admitted_at)),
+        };
+        let alert = Alert {
+            kind: Kind::RoundDue,
+            message: format!("Round due: {}, {}{bed}", p.last_name, p.first_name),
+            reason: format!(
+                "Rounds every {} h; {since}, so one was due at {}.",
+                p.monitoring_interval_hours,
+                format_time(due)
+            ),
+        };
+        notify(&txn, &p, &alert).await?;
+        events::commit(txn).await?;
+        noticed += 1;
+    }
+    Ok(noticed)
+}
+
+/// Checks every `every` until the process ends.
+pub fn start(db: DatabaseConnection, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = check(&db, Utc::now()).await {
+                tracing::warn!("cannot check for due rounds: {e}");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, hour, minute, 0).unwrap()
+    }
+
+    #[test]
+    fn one_due_time_per_missed_interval() {
+        assert_eq!(last_due(at(8, 0), 4, at(11, 59)), None);
+        assert_eq!(last_due(at(8, 0), 4, at(12, 0)), Some(at(12, 0)));
+        assert_eq!(last_due(at(8, 0), 4, at(15, 59)), Some(at(12, 0)));
+        assert_eq!(last_due(at(8, 0), 4, at(16, 1)), Some(at(16, 0)));
+        assert_eq!(last_due(at(8, 0), 1, at(10, 30)), Some(at(10, 0)));
+    }
+}

@@ -1,0 +1,265 @@
+//! Storing, pushing and reading notifications. Notifications are created
+//! inside the transaction of the change that caused them and pushed to the
+//! recipient's sockets after it commits.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use super::entity::{notification, opt_out};
+use super::{Alert, Kind, Notification, NotificationPage, Preference};
+use crate::accounts::{Caller, Role, service::users_of_ward};
+use crate::error::AppError;
+use crate::live::events::{self, Audience};
+use crate::paging::paging;
+use crate::patients::entity as patient;
+
+const DEFAULT_PER_PAGE: u64 = 50;
+
+fn notification_of(m: notification::Model) -> Notification {
+    Notification {
+        id: m.id,
+        kind: Kind::parse(&m.kind).unwrap_or(Kind::RoundDue),
+        patient_id: m.patient_id,
+        message: m.message,
+        reason: m.reason,
+        created_at: m.created_at,
+        read_at: m.read_at,
+    }
+}
+
+/// Who receives an alert about a patient: active users who may see it and
+/// have not opted out of the kind; round reminders go to those who can
+/// record rounds.
+async fn recipients(
+    txn: &DatabaseTransaction,
+    patient: &patient::Model,
+    kind: Kind,
+) -> Result<Vec<i32>, AppError> {
+    let roles: &[Role] = match kind {
+        Kind::RoundDue => &[Role::Admin, Role::Clinician],
+        _ => &Role::ALL,
+    };
+    let users = users_of_ward(txn, patient.ward_id, roles).await?;
+    let opted_out: Vec<i32> = opt_out::Entity::find()
+        .filter(opt_out::Column::Kind.eq(kind.code()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|o| o.user_id)
+        .collect();
+    Ok(users
+        .into_iter()
+        .filter(|u| !opted_out.contains(u))
+        .collect())
+}
+
+/// Stores an alert about a patient for each recipient, with the event that
+/// pushes it; returns how many were stored.
+pub async fn notify(
+    txn: &DatabaseTransaction,
+    patient: &patient::Model,
+    alert: &Alert,
+) -> Result<usize, AppError> {
+    let users = recipients(txn, patient, alert.kind).await?;
+    let now = Utc::now();
+    for &user_id in &users {
+        let model = notification::ActiveModel {
+            user_id: Set(user_id),
+            kind: Set(alert.kind.code().to_owned()),
+            patient_id: Set(Some(patient.id)),
+            message: Set(alert.message.clone()),
+            reason: Set(alert.reason.clone()),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let audience = Audience::User {
+            user_id,
+            patient_id: Some(patient.id),
+        };
+        events::append(
+            txn,
+            "notifications",
+            "create",
+            audience,
+            &notification_of(model),
+        )
+        .await?;
+    }
+    Ok(users.len())
+}
+
+fn user_of(caller: &Caller) -> Result<i32, AppError> {
+    caller
+        .user_id()
+        .ok_or_else(|| AppError::Forbidden("API tokens have no notifications.".into()))
+}
+
+/// What a notification list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub kind: Option<String>,
+    pub patient_id: Option<i32>,
+    pub unread_only: bool,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// The caller's notifications, newest first, with the unread count.
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    query: ListQuery,
+) -> Result<NotificationPage, AppError> {
+    let user = user_of(caller)?;
+    let (page, per_page) = paging(query.page, query.per_page, DEFAULT_PER_PAGE)?;
+    let kind = query
+        .kind
+        .as_deref()
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| Kind::from_field("kind", k.trim()))
+        .transpose()?;
+    let mine = notification::Column::UserId.eq(user);
+    let mut filter = Condition::all().add(mine.clone());
+    if let Some(kind) = kind {
+        filter = filter.add(notification::Column::Kind.eq(kind.code()));
+    }
+    if let Some(patient) = query.patient_id {
+        filter = filter.add(notification::Column::PatientId.eq(patient));
+    }
+    if query.unread_only {
+        filter = filter.add(notification::Column::ReadAt.is_null());
+    }
+    let paginator = notification::Entity::find()
+        .filter(filter)
+        .order_by_desc(notification::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?;
+    let unread = notification::Entity::find()
+        .filter(mine)
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?;
+    Ok(NotificationPage {
+        items: items.into_iter().map(notification_of).collect(),
+        total,
+        unread,
+        page,
+        per_page,
+    })
+}
+
+/// Marks one notification (`id`) or all of the caller's as read; returns
+/// how many changed. The caller's other tabs are told.
+pub async fn mark_read(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Option<i64>,
+    all: bool,
+) -> Result<u64, AppError> {
+    let user = user_of(caller)?;
+    if id.is_none() && !all {
+        return Err(AppError::invalid(
+            "id",
+            "give a notification's id, or all: true",
+        ));
+    }
+    let txn = db.begin().await?;
+    let mut update = notification::Entity::update_many()
+        .col_expr(
+            notification::Column::ReadAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(notification::Column::UserId.eq(user))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(id) = id.filter(|_| !all) {
+        let exists = notification::Entity::find_by_id(id)
+            .filter(notification::Column::UserId.eq(user))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !exists {
+            return Err(AppError::NotFound(format!("Notification {id}")));
+        }
+        update = update.filter(notification::Column::Id.eq(id));
+    }
+    let changed = update.exec(&txn).await?.rows_affected;
+    if changed > 0 {
+        let audience = Audience::User {
+            user_id: user,
+            patient_id: None,
+        };
+        events::append(
+            &txn,
+            "notifications",
+            "update",
+            audience,
+            &json!({ "id": id, "all": all, "read": changed }),
+        )
+        .await?;
+    }
+    events::commit(txn).await?;
+    Ok(changed)
+}
+
+/// Which kinds the caller receives.
+pub async fn preferences(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+) -> Result<Vec<Preference>, AppError> {
+    let user = user_of(caller)?;
+    let off: Vec<String> = opt_out::Entity::find()
+        .filter(opt_out::Column::UserId.eq(user))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.kind)
+        .collect();
+    Ok(Kind::ALL
+        .into_iter()
+        .map(|kind| Preference {
+            kind,
+            enabled: !off.iter().any(|k| k == kind.code()),
+        })
+        .collect())
+}
+
+/// Receives exactly the kinds in `enabled` from now on.
+pub async fn set_preferences(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    enabled: &[String],
+) -> Result<Vec<Preference>, AppError> {
+    let user = user_of(caller)?;
+    let enabled = enabled
+        .iter()
+        .map(|code| Kind::from_field("enabled", code))
+        .collect::<Result<Vec<_>, _>>()?;
+    let txn = db.begin().await?;
+    opt_out::Entity::delete_many()
+        .filter(opt_out::Column::UserId.eq(user))
+        .exec(&txn)
+        .await?;
+    let off: Vec<opt_out::ActiveModel> = Kind::ALL
+        .into_iter()
+        .filter(|k| !enabled.contains(k))
+        .map(|k| opt_out::ActiveModel {
+            user_id: Set(user),
+            kind: Set(k.code().to_owned()),
+        })
+        .collect();
+    if !off.is_empty() {
+        opt_out::Entity::insert_many(off).exec(&txn).await?;
+    }
+    let result = preferences(&txn, caller).await?;
+    txn.commit().await?;
+    Ok(result)
+}

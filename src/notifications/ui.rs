@@ -1,0 +1,1 @@
+//! The bell, the toasts, the notifications page and the settings page.
