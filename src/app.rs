@@ -10,6 +10,7 @@ use crate::accounts::ui::login::LoginPage;
 use crate::accounts::ui::profile::ProfilePage;
 use crate::accounts::ui::provide_user_context;
 use crate::docs::ui::ApiPage;
+use crate::notifications::ui::{NotificationsPage, SettingsPage};
 use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
 use crate::patients::ui::list::PatientsPage;
 use crate::patients::ui::report::PatientReportPage;
@@ -60,7 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("patients/:id/edit") view=EditPatientPage ssr=SsrMode::Async />
                     <Route path=path!("patients/:id/rounds/:round/correct") view=CorrectRoundPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("settings") view=|| view! { <SectionUnavailable name="Settings" /> } ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("api") view=ApiPage ssr=SsrMode::Async />
                 </ParentRoute>
@@ -86,18 +88,6 @@ fn DashboardPage() -> impl IntoView {
         <div class="grid">
             <SystemStatusCard />
         </div>
-    }
-}
-
-/// A section whose screens this version does not include yet.
-#[component]
-fn SectionUnavailable(name: &'static str) -> impl IntoView {
-    view! {
-        <Title text=name />
-        <section class="card">
-            <h2>{name}</h2>
-            <p class="muted">{format!("{name} are not part of this version of vitalboard.")}</p>
-        </section>
     }
 }
 

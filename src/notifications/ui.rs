@@ -1,1 +1,255 @@
-//! The bell, the toasts, the notifications page and the settings page.
+//! The bell with the unread count, the toasts, the notifications page and
+//! the settings page where each user chooses which kinds to receive.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    MarkNotificationsRead, SaveNotificationPreferences, list_notifications,
+    notification_preferences,
+};
+use super::{Kind, Notification};
+use crate::live::ui::{use_live, watch_stream};
+use crate::ui::form::{ErrorBox, action_error, count_successes};
+use crate::ui::icons::{Icon, IconView};
+use crate::ui::time::format_time;
+
+/// How many toasts are shown at once.
+const TOASTS: usize = 4;
+/// How long a toast stays, in milliseconds.
+const TOAST_MS: u64 = 20_000;
+
+/// Counts up with every change of the user's notifications, here or in
+/// another tab.
+fn notification_changes() -> RwSignal<usize> {
+    let changes = RwSignal::new(0);
+    watch_stream("notifications", changes);
+    changes
+}
+
+/// The bell in the header: a link to the notifications with the unread count.
+#[component]
+pub fn NotificationBell() -> impl IntoView {
+    let changes = notification_changes();
+    let unread = Resource::new(
+        move || changes.get(),
+        |_| list_notifications(None, None, Some(true), Some(1), Some(1)),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let count = unread.await.map(|page| page.unread).unwrap_or(0);
+                let label = match count {
+                    0 => "Notifications: none unread".to_owned(),
+                    1 => "Notifications: 1 unread".to_owned(),
+                    n => format!("Notifications: {n} unread"),
+                };
+                view! {
+                    <A href="/notifications" attr:class="bell" attr:aria-label=label attr:data-testid="bell">
+                        <IconView icon=Icon::Bell />
+                        {(count > 0).then(|| view! {
+                            <span class="bell-count" data-testid="bell-count">{count.min(99).to_string()}</span>
+                        })}
+                    </A>
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// New notifications as toasts: announced to screen readers, never taking
+/// the focus, each dismissable and gone by itself after a while.
+#[component]
+pub fn Toasts() -> impl IntoView {
+    let feed = use_live();
+    let toasts = RwSignal::new(Vec::<Notification>::new());
+    Effect::new(move |_| {
+        let Some(event) = feed.events.get() else {
+            return;
+        };
+        if event.stream != "notifications" || event.action != "create" {
+            return;
+        }
+        let Ok(notification) = serde_json::from_value::<Notification>(event.data) else {
+            return;
+        };
+        let id = notification.id;
+        toasts.update(|list| {
+            list.insert(0, notification);
+            list.truncate(TOASTS);
+        });
+        set_timeout(
+            move || toasts.update(|list| list.retain(|n| n.id != id)),
+            std::time::Duration::from_millis(TOAST_MS),
+        );
+    });
+    view! {
+        <div class="toasts" role="status" aria-live="polite" aria-atomic="false" data-testid="toasts">
+            <For each=move || toasts.get() key=|n| n.id let:n>
+                <div class=if n.kind.urgent() { "toast urgent" } else { "toast" } data-testid="toast">
+                    <div class="toast-body">
+                        <strong>{n.message.clone()}</strong>
+                        <span class="small">{n.reason.clone()}</span>
+                        {n.patient_id.map(|p| view! { <A href=format!("/patients/{p}")>"Open the patient"</A> })}
+                    </div>
+                    <button
+                        type="button"
+                        class="toast-close"
+                        aria-label="Dismiss"
+                        on:click=move |_| toasts.update(|list| list.retain(|t| t.id != n.id))
+                    >
+                        "×"
+                    </button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+/// The notifications page: newest first, unread marked, filtered by kind,
+/// patient or unread; mark one or all as read.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let query = use_query_map();
+    let kind = move || query.read().get("kind").filter(|k| !k.is_empty());
+    let unread_only = move || query.read().get("unread_only").is_some_and(|v| v == "true");
+    let patient = move || {
+        query
+            .read()
+            .get("patient_id")
+            .and_then(|p| p.parse::<i32>().ok())
+    };
+    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let changes = notification_changes();
+    count_successes(changes, mark);
+    let page = Resource::new(
+        move || (kind(), unread_only(), patient(), changes.get()),
+        |(kind, unread, patient, _)| {
+            list_notifications(kind, patient, Some(unread), Some(1), Some(100))
+        },
+    );
+    view! {
+        <Title text="Notifications" />
+        <section class="card">
+            <div class="card-header">
+                <h2>"Notifications"</h2>
+                <ActionForm action=mark attr:class="inline-form">
+                    <input type="hidden" name="all" value="true" />
+                    <button type="submit" class="button secondary">"Mark all as read"</button>
+                </ActionForm>
+            </div>
+            <Form method="GET" action="" attr:class="filters">
+                <label for="kind">"Kind"</label>
+                <select id="kind" name="kind">
+                    <option value="" selected=move || kind().is_none()>"All kinds"</option>
+                    {Kind::ALL
+                        .into_iter()
+                        .map(|k| view! { <option value=k.code() selected=move || kind().as_deref() == Some(k.code())>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+                <label class="check">
+                    <input type="checkbox" name="unread_only" value="true" checked=unread_only />
+                    "Unread only"
+                </label>
+                {move || patient().map(|p| view! { <input type="hidden" name="patient_id" value=p /> })}
+                <button type="submit" class="button secondary">"Show"</button>
+            </Form>
+            <ErrorBox error=action_error(mark) />
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No notifications."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <p class="muted" data-testid="unread-total">{format!("{} unread", page.unread)}</p>
+                            <ul class="notifications" data-testid="notifications">
+                                {page.items.into_iter().map(|n| view! { <NotificationItem n mark /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn NotificationItem(n: Notification, mark: ServerAction<MarkNotificationsRead>) -> impl IntoView {
+    let unread = n.read_at.is_none();
+    let class = match (unread, n.kind.urgent()) {
+        (true, true) => "notification unread urgent",
+        (true, false) => "notification unread",
+        _ => "notification",
+    };
+    view! {
+        <li class=class>
+            <div>
+                <p class="notification-kind">
+                    {n.kind.label()}
+                    {unread.then(|| view! { <span class="badge">"Unread"</span> })}
+                </p>
+                <p><strong>{n.message.clone()}</strong></p>
+                <p class="muted">{n.reason.clone()}</p>
+                <p class="small muted">{format_time(n.created_at)}</p>
+            </div>
+            <div class="notification-actions">
+                {n.patient_id.map(|p| view! { <A href=format!("/patients/{p}") attr:class="button secondary small">"Open the patient"</A> })}
+                {unread.then(|| view! {
+                    <ActionForm action=mark attr:class="inline-form">
+                        <input type="hidden" name="id" value=n.id />
+                        <button type="submit" class="button secondary small">"Mark as read"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </li>
+    }
+}
+
+/// The settings page: which kinds of notification to receive.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveNotificationPreferences>::new();
+    let changes = RwSignal::new(0);
+    count_successes(changes, save);
+    let preferences = Resource::new(move || changes.get(), |_| notification_preferences());
+    view! {
+        <Title text="Settings" />
+        <section class="card" aria-labelledby="notify-title">
+            <h2 id="notify-title">"Notifications you receive"</h2>
+            <p class="muted">
+                "Each kind is sent for the patients of your wards as it happens, shown as a toast and
+                listed under the bell. Times are shown in UTC."
+            </p>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match preferences.await {
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ActionForm action=save attr:class="preferences" attr:data-testid="preferences">
+                                {list
+                                    .into_iter()
+                                    .map(|p| view! {
+                                        <label class="check preference">
+                                            <input type="checkbox" name="enabled[]" value=p.kind.code() checked=p.enabled />
+                                            <span>
+                                                <strong>{p.kind.label()}</strong>
+                                                <span class="muted block">{p.kind.description()}</span>
+                                            </span>
+                                        </label>
+                                    })
+                                    .collect_view()}
+                                <ErrorBox error=action_error(save) />
+                                <button type="submit" class="button">"Save"</button>
+                                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                            </ActionForm>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use super::icons::{Icon, IconView};
 use crate::accounts::ui::{UserBadge, is_admin};
 use crate::live::ui::{ConnectionIndicator, start};
+use crate::notifications::ui::{NotificationBell, Toasts};
 
 /// A navigation entry: path, label, icon, and whether only administrators see it.
 const NAVIGATION: [(&str, &str, Icon, bool); 5] = [
@@ -21,6 +22,9 @@ const NAVIGATION: [(&str, &str, Icon, bool); 5] = [
 fn section_title(path: &str) -> &'static str {
     if path == "/profile" {
         return "Your account";
+    }
+    if path == "/notifications" {
+        return "Notifications";
     }
     NAVIGATION
         .iter()
@@ -74,11 +78,13 @@ pub fn Layout() -> impl IntoView {
                 <header class="topbar">
                     <h1 class="page-title">{title}</h1>
                     <ConnectionIndicator />
+                    <NotificationBell />
                     <UserBadge />
                 </header>
                 <main id="main" class="content" tabindex="-1">
                     <Outlet />
                 </main>
+                <Toasts />
             </div>
         </div>
     }
