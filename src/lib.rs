@@ -1,6 +1,9 @@
 //! vitalboard: live monitoring of ward patients' vital signs, fluid balance
 //! and clinical course.
 
+// The page's view types nest deeper than the compiler's default allows.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod app;
 #[cfg(feature = "ssr")]

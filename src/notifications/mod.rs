@@ -181,10 +181,10 @@ pub fn alerts(
                 after.total.unwrap_or_default(),
                 band.label()
             ),
-            reason: format!(
-                "The band rose from {}{reasons}",
-                before.band.map_or("none", |b| b.short())
-            ),
+            reason: match before.band {
+                Some(from) => format!("The band rose from {}{reasons}", from.short()),
+                None => format!("First score{reasons}"),
+            },
         });
     }
     if !new_signs.is_empty() {

@@ -1,0 +1,76 @@
+import { APIRequestContext, expect, test } from '@playwright/test';
+import { signIn } from './helpers';
+
+async function admit(request: APIRequestContext, number: string): Promise<number> {
+  const wards = await (await request.get('/api/wards')).json();
+  const ward = wards.find((w: { name: string }) => w.name === 'Dengue ward A');
+  const response = await request.post('/api/patients/create', {
+    data: {
+      patient: {
+        first_name: 'Alan', last_name: 'Turing', hospital_number: number, ward_id: String(ward.id),
+        sex: 'male', birth_date: '1982-06-23', admitted_at: '2026-11-29T08:00', monitoring_interval_hours: '4', bed: '7',
+      },
+    },
+  });
+  expect(response.status()).toBe(200);
+  return (await response.json()).id;
+}
+
+test('an alarming round elsewhere shows a toast and raises the bell; marking all read clears it in every tab', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin');
+  const patient = await admit(admin.request, 'E2E-ALERT-1');
+
+  const nurseContext = await browser.newContext();
+  const dashboard = await nurseContext.newPage();
+  await signIn(dashboard, 'nurse');
+  const otherTab = await nurseContext.newPage();
+  await otherTab.goto('/patients');
+  await expect(dashboard.getByTestId('connection')).toHaveText('Live');
+  await expect(otherTab.getByTestId('connection')).toHaveText('Live');
+  expect((await dashboard.request.post('/api/notifications/read', { data: { all: true } })).status()).toBe(200);
+  await expect(dashboard.getByTestId('bell-count')).toHaveCount(0);
+  await expect(otherTab.getByTestId('bell-count')).toHaveCount(0);
+
+  const recorded = await admin.request.post('/api/rounds/record', {
+    data: { patient_id: patient, round: { respiration_per_min: '25', spo2_percent: '93', pulse_per_min: '120', temperature_c: '37.8' } },
+  });
+  expect(recorded.status()).toBe(200);
+
+  const toast = dashboard.getByTestId('toast').first();
+  await expect(toast).toContainText('Turing, Alan: NEWS2 7');
+  await expect(toast).toContainText('Respiration 25');
+  await expect(dashboard.getByTestId('bell-count')).toHaveText('1');
+  await expect(otherTab.getByTestId('bell-count')).toHaveText('1');
+  await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: 1 unread');
+  await dashboard.screenshot({ path: 'test-results/notification-toast.png' });
+
+  await dashboard.getByTestId('bell').click();
+  await expect(dashboard.getByTestId('notifications')).toContainText('NEWS2 band rose');
+  await dashboard.screenshot({ path: 'test-results/notifications-page.png', fullPage: true });
+  await dashboard.getByRole('button', { name: 'Mark all as read' }).click();
+  await expect(dashboard.getByTestId('bell-count')).toHaveCount(0);
+  await expect(otherTab.getByTestId('bell-count')).toHaveCount(0);
+  await expect(dashboard.getByTestId('unread-total')).toHaveText('0 unread');
+
+  await adminContext.close();
+  await nurseContext.close();
+});
+
+test('the settings page saves which kinds to receive @no-js', async ({ page }) => {
+  await signIn(page, 'consultant');
+  await page.goto('/settings');
+  const preferences = page.getByTestId('preferences');
+  const admitted = preferences.getByRole('checkbox', { name: /Patient admitted/ });
+  await expect(admitted).toBeChecked();
+  await admitted.uncheck();
+  await preferences.getByRole('button', { name: 'Save' }).click();
+  await page.goto('/settings');
+  await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ })).not.toBeChecked();
+  await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Round due/ })).toBeChecked();
+  await page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ }).check();
+  await page.getByTestId('preferences').getByRole('button', { name: 'Save' }).click();
+  await page.goto('/settings');
+  await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ })).toBeChecked();
+});
