@@ -11,11 +11,11 @@ use crate::accounts::ui::profile::ProfilePage;
 use crate::accounts::ui::provide_user_context;
 use crate::docs::ui::ApiPage;
 use crate::notifications::ui::{NotificationsPage, SettingsPage};
+use crate::patients::ui::dashboard::DashboardPage;
 use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
 use crate::patients::ui::list::PatientsPage;
 use crate::patients::ui::report::PatientReportPage;
 use crate::rounds::ui::correct::CorrectRoundPage;
-use crate::system::ui::SystemStatusCard;
 use crate::ui::layout::Layout;
 
 /// The HTML document every page is rendered into.
@@ -79,16 +79,6 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-}
-
-#[component]
-fn DashboardPage() -> impl IntoView {
-    view! {
-        <Title text="Dashboard" />
-        <div class="grid">
-            <SystemStatusCard />
-        </div>
-    }
 }
 
 #[component]

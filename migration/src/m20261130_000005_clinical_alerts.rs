@@ -15,6 +15,7 @@ enum Patients {
     ManualPhase,
     News2Total,
     News2Band,
+    Observations,
     LastRoundAt,
 }
 
@@ -64,6 +65,7 @@ impl MigrationTrait for Migration {
             nullable(Patients::ManualPhase, ColumnDef::text),
             nullable(Patients::News2Total, ColumnDef::integer),
             nullable(Patients::News2Band, |c| c.string_len(12)),
+            nullable(Patients::Observations, ColumnDef::text),
             nullable(Patients::LastRoundAt, ColumnDef::timestamp_with_time_zone),
         ] {
             manager
@@ -198,6 +200,7 @@ impl MigrationTrait for Migration {
             Patients::ManualPhase,
             Patients::News2Total,
             Patients::News2Band,
+            Patients::Observations,
             Patients::LastRoundAt,
         ] {
             manager

@@ -188,6 +188,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/patients/admitted",
+        summary: "Every admitted patient the caller may see, with the stored phase, NEWS2 and newest values (as on the dashboard).",
+        access: "every role (own wards)",
+        input: None,
+        output: r#"[{"id":7,"ward_name":"Dengue ward A","first_name":"Minh","last_name":"Nguyen","hospital_number":"H-1001","status":{"phase":"critical","phase_reason":"Fever broke: …","phase_since":"2026-11-30T08:00:00Z","manual":false,"news2_total":6,"news2_band":"medium","observations":{"pulse_per_min":107,"temperature_c":36.7},"last_round_at":"2026-11-30T12:00:00Z"}}]"#,
+        errors: "401",
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/patients/get",
         summary: "One patient. Query: id.",
         access: "every role (own wards)",

@@ -28,6 +28,13 @@ pub async fn list_patients(
     service::list(&state.db, &caller, query).await
 }
 
+/// `GET /api/patients/admitted`: every admitted patient the caller may see, with the stored phase, NEWS2 and newest values, for the dashboard.
+#[server(prefix = "/api", endpoint = "patients/admitted", input = GetUrl)]
+pub async fn admitted_patients() -> Result<Vec<Patient>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    service::admitted(&state.db, &caller).await
+}
+
 /// `GET /api/patients/get`: one patient.
 #[server(prefix = "/api", endpoint = "patients/get", input = GetUrl)]
 pub async fn get_patient(id: i32) -> Result<Patient, AppError> {

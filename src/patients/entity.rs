@@ -27,6 +27,8 @@ pub struct Model {
     pub manual_phase: Option<String>,
     pub news2_total: Option<i32>,
     pub news2_band: Option<String>,
+    /// The newest value of each NEWS2 parameter, as JSON.
+    pub observations: Option<String>,
     pub last_round_at: Option<DateTimeUtc>,
 }
 

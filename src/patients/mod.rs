@@ -259,10 +259,34 @@ pub struct StoredStatus {
     pub manual: bool,
     pub news2_total: Option<u8>,
     pub news2_band: Option<crate::rounds::news2::Band>,
+    /// The newest value of each NEWS2 parameter.
+    pub observations: crate::rounds::news2::Observations,
     pub last_round_at: Option<DateTime<Utc>>,
 }
 
 impl Patient {
+    /// When the next round is due: the last round (or the admission) plus
+    /// the monitoring interval.
+    pub fn next_round_due(&self) -> DateTime<Utc> {
+        self.status.last_round_at.unwrap_or(self.values.admitted_at)
+            + Duration::hours(i64::from(self.values.monitoring_interval_hours))
+    }
+
+    /// Whether the patient needs a clinician's eye now: in the critical
+    /// phase, a NEWS2 band above low, or a round overdue.
+    pub fn needs_attention(&self, now: DateTime<Utc>) -> bool {
+        self.status.phase == Some(crate::rounds::phase::Phase::Critical)
+            || self
+                .status
+                .news2_band
+                .is_some_and(|b| b > crate::rounds::news2::Band::Low)
+            || self.round_overdue(now)
+    }
+
+    /// Whether an admitted patient's round is overdue.
+    pub fn round_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.discharged_at.is_none() && now > self.next_round_due()
+    }
     /// "Last, First".
     pub fn full_name(&self) -> String {
         format!("{}, {}", self.values.last_name, self.values.first_name)

@@ -97,6 +97,11 @@ fn status_of(m: &entity::Model) -> StoredStatus {
         manual: m.manual_phase.is_some(),
         news2_total: m.news2_total.and_then(|t| u8::try_from(t).ok()),
         news2_band: m.news2_band.as_deref().and_then(Band::parse),
+        observations: m
+            .observations
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default(),
         last_round_at: m.last_round_at,
     }
 }
@@ -145,6 +150,10 @@ pub async fn store_status(
     model.phase_since = Set(status.phase.since);
     model.news2_total = Set(Some(i32::from(status.news2.total)));
     model.news2_band = Set(Some(status.news2.band.code().to_owned()));
+    model.observations = Set(Some(
+        serde_json::to_string(&status.observations)
+            .map_err(|e| AppError::internal("observations", e))?,
+    ));
     model.last_round_at = Set(last_round_at);
     let model = model.update(txn).await?;
     if status_of(&model) != before {
@@ -319,6 +328,20 @@ pub async fn list(
         page,
         per_page,
     })
+}
+
+/// Every admitted patient the caller may see, by last and first name.
+pub async fn admitted(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<Patient>, AppError> {
+    let rows = entity::Entity::find()
+        .filter(in_scope(&caller.wards))
+        .filter(entity::Column::DischargedAt.is_null())
+        .order_by_asc(entity::Column::LastName)
+        .order_by_asc(entity::Column::FirstName)
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?;
+    let wards = ward_names(db).await?;
+    Ok(rows.into_iter().map(|m| patient_of(m, &wards)).collect())
 }
 
 /// One patient.

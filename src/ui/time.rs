@@ -5,10 +5,32 @@ pub fn format_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
+/// How long ago `t` was, e.g. `2 h 05 min ago`, `just now`.
+pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - t).num_minutes();
+    match minutes {
+        m if m < 1 => "just now".to_owned(),
+        m if m < 60 => format!("{m} min ago"),
+        m if m < 48 * 60 => format!("{} h {:02} min ago", m / 60, m % 60),
+        m => format!("{} days ago", m / (24 * 60)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn ago_reads_at_a_glance() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap();
+        let before = |minutes| now - chrono::Duration::minutes(minutes);
+        assert_eq!(ago(now, now), "just now");
+        assert_eq!(ago(now + chrono::Duration::minutes(3), now), "just now");
+        assert_eq!(ago(before(59), now), "59 min ago");
+        assert_eq!(ago(before(125), now), "2 h 05 min ago");
+        assert_eq!(ago(before(3 * 24 * 60), now), "3 days ago");
+    }
 
     #[test]
     fn shows_date_time_and_zone() {

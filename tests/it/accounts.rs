@@ -281,6 +281,12 @@ const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 /// Later features add their rows here.
 const RIGHTS: &[Right] = &[
     Right {
+        method: "GET",
+        path: "/api/patients/admitted",
+        body: |_| json!({}),
+        expect: SIGNED_IN,
+    },
+    Right {
         method: "POST",
         path: "/api/rounds/phase",
         body: |ids| json!({ "patient_id": ids.patient, "phase": "septic", "reason": "looks unwell" }),

@@ -1,5 +1,6 @@
 //! Pages of patients: the list, the admission and edit form, the report.
 
+pub mod dashboard;
 pub mod form;
 pub mod list;
 pub mod report;

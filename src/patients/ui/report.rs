@@ -206,7 +206,7 @@ fn PatientHeader(
             {(writer && patient.discharged_at.is_none())
                 .then(|| {
                     view! {
-                        <details class="row-details" open=move || failed(discharge)>
+                        <details class="row-details" id="discharge" open=move || failed(discharge)>
                             <summary>"Discharge…"</summary>
                             <ActionForm action=discharge attr:class="inline-form">
                                 <input type="hidden" name="id" value=patient.id />

@@ -5,7 +5,8 @@ use crate::rounds::news2::Band;
 use crate::rounds::phase::Phase;
 use crate::ui::time::format_time;
 
-fn band_class(band: Band) -> &'static str {
+/// The CSS class of a band's colour.
+pub fn band_class(band: Band) -> &'static str {
     match band {
         Band::Low => "band-low",
         Band::LowMedium => "band-low-medium",

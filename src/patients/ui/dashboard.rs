@@ -1,0 +1,251 @@
+//! The dashboard: the patients who need attention as cards, the patients
+//! in the critical phase, and every admitted patient, kept current live.
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::can_write;
+use crate::live::ui::watch_stream;
+use crate::patients::Patient;
+use crate::patients::api::admitted_patients;
+use crate::rounds::phase::Phase;
+use crate::rounds::ui::status::band_class;
+use crate::system::ui::SystemStatusCard;
+use crate::ui::time::{ago, format_time};
+
+fn value(v: Option<impl ToString>, unit: &str) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", v.to_string()))
+}
+
+fn phase_chip(p: &Patient) -> impl IntoView + use<> {
+    let phase = p.status.phase;
+    let class = match phase {
+        Some(Phase::Critical) => "chip chip-danger",
+        Some(Phase::Febrile) => "chip chip-warn",
+        _ => "chip",
+    };
+    let manual = if p.status.manual {
+        " (set by hand)"
+    } else {
+        ""
+    };
+    view! { <span class=class>{phase.map_or("Not assessed", |p| p.label())}{manual}</span> }
+}
+
+fn news2_badge(p: &Patient) -> impl IntoView + use<> {
+    match (p.status.news2_total, p.status.news2_band) {
+        (Some(total), Some(band)) => view! {
+            <span class=format!("score small-score {}", band_class(band)) title=band.label() aria-label=format!("NEWS2 {total}, {}", band.label())>
+                {total}
+            </span>
+        }
+        .into_any(),
+        _ => view! { <span class="muted">"–"</span> }.into_any(),
+    }
+}
+
+fn patient_link(p: &Patient) -> impl IntoView + use<> {
+    let name = p.full_name();
+    view! { <A href=format!("/patients/{}", p.id)>{name}</A> }
+}
+
+fn last_round(p: &Patient, now: chrono::DateTime<Utc>) -> String {
+    p.status.last_round_at.map_or_else(
+        || "No round yet".to_owned(),
+        |t| format!("Last round {}", ago(t, now)),
+    )
+}
+
+/// The dashboard page.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let changes = RwSignal::new(0);
+    watch_stream("patients", changes);
+    watch_stream("rounds", changes);
+    let patients = Resource::new(move || changes.get(), |_| admitted_patients());
+    view! {
+        <Title text="Dashboard" />
+        <Transition fallback=|| view! { <p class="muted">"Loading the ward…"</p> }>
+            {move || Suspend::new(async move {
+                match patients.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) => view! { <Overview patients=list /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <div class="grid">
+            <SystemStatusCard />
+        </div>
+    }
+}
+
+#[component]
+fn Overview(patients: Vec<Patient>) -> impl IntoView {
+    let now = Utc::now();
+    let attention: Vec<Patient> = patients
+        .iter()
+        .filter(|p| p.needs_attention(now))
+        .cloned()
+        .collect();
+    let critical: Vec<Patient> = patients
+        .iter()
+        .filter(|p| p.status.phase == Some(Phase::Critical))
+        .cloned()
+        .collect();
+    let overdue = patients.iter().filter(|p| p.round_overdue(now)).count();
+    view! {
+        <p class="summary" data-testid="ward-summary">
+            <strong>{patients.len()}</strong>" admitted · "
+            <strong class:danger-text={!attention.is_empty()}>{attention.len()}</strong>" need attention · "
+            <strong class:danger-text={!critical.is_empty()}>{critical.len()}</strong>" in the critical phase · "
+            <strong class:danger-text={overdue > 0}>{overdue}</strong>" rounds overdue"
+        </p>
+        <section aria-labelledby="attention-title">
+            <h2 id="attention-title" class="section-title">"Needs attention"</h2>
+            {if attention.is_empty() {
+                view! { <p class="card empty">"No patient needs attention now."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="patient-cards" data-testid="attention-cards">
+                        {attention.into_iter().map(|p| view! { <PatientCard patient=p now /> }).collect_view()}
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="critical-title">
+            <h2 id="critical-title">"In the critical phase"</h2>
+            {if critical.is_empty() {
+                view! { <p class="empty">"No patient is in the critical phase."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="table" data-testid="critical-patients">
+                            <thead>
+                                <tr><th scope="col">"Patient"</th><th scope="col">"Since"</th><th scope="col">"Why"</th><th scope="col">"NEWS2"</th></tr>
+                            </thead>
+                            <tbody>
+                                {critical
+                                    .into_iter()
+                                    .map(|p| view! {
+                                        <tr>
+                                            <td>{patient_link(&p)}</td>
+                                            <td>{p.status.phase_since.map(format_time).unwrap_or_default()}</td>
+                                            <td>{p.status.phase_reason.clone().unwrap_or_default()}</td>
+                                            <td>{news2_badge(&p)}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+        <CurrentPatients patients now />
+    }
+}
+
+#[component]
+fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
+    let p = patient;
+    let o = p.status.observations;
+    let urgent = p.status.phase == Some(Phase::Critical)
+        || p.status
+            .news2_band
+            .is_some_and(|b| b >= crate::rounds::news2::Band::Medium);
+    let place = match &p.values.bed {
+        Some(bed) => format!("{} · bed {bed}", p.ward_name),
+        None => p.ward_name.clone(),
+    };
+    view! {
+        <article class=if urgent { "card patient-card urgent" } else { "card patient-card" } data-testid="patient-card">
+            <header class="patient-card-header">
+                <div>
+                    <h3>{patient_link(&p)}</h3>
+                    <p class="muted small">{place}</p>
+                </div>
+                {news2_badge(&p)}
+            </header>
+            <p>{phase_chip(&p)}</p>
+            <dl class="card-values">
+                <div><dt>"Temperature"</dt><dd>{value(o.temperature_c, "°C")}</dd></div>
+                <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
+                <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
+                <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
+            </dl>
+            <p class="small">
+                {last_round(&p, now)}
+                {p.round_overdue(now).then(|| view! { " " <span class="chip chip-danger">"Round overdue"</span> })}
+            </p>
+        </article>
+    }
+}
+
+#[component]
+fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="current-title">
+            <div class="card-header">
+                <h2 id="current-title">{format!("Current patients ({})", patients.len())}</h2>
+                <Suspense fallback=|| ()>
+                    {move || can_write().then(|| view! { <A href="/patients/new" attr:class="button">"New patient"</A> })}
+                </Suspense>
+            </div>
+            {if patients.is_empty() {
+                view! { <p class="empty">"No patient is admitted."</p> }.into_any()
+            } else {
+                let writer = can_write();
+                view! {
+                    <div class="table-scroll">
+                        <table class="table" data-testid="current-patients">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Patient"</th>
+                                    <th scope="col">"Ward · bed"</th>
+                                    <th scope="col">"Phase"</th>
+                                    <th scope="col">"NEWS2"</th>
+                                    <th scope="col">"Last round"</th>
+                                    <th scope="col">"Next due"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {patients
+                                    .into_iter()
+                                    .map(|p| {
+                                        let overdue = p.round_overdue(now);
+                                        view! {
+                                            <tr class:row-danger=p.status.phase == Some(Phase::Critical)>
+                                                <td>{patient_link(&p)}</td>
+                                                <td>{format!("{} · {}", p.ward_name, p.values.bed.clone().unwrap_or_else(|| "–".into()))}</td>
+                                                <td>{phase_chip(&p)}</td>
+                                                <td>{news2_badge(&p)}</td>
+                                                <td>{p.status.last_round_at.map_or_else(|| "–".to_owned(), |t| ago(t, now))}</td>
+                                                <td>
+                                                    {format_time(p.next_round_due())}
+                                                    {overdue.then(|| view! { " " <span class="chip chip-danger">"Overdue"</span> })}
+                                                </td>
+                                                <td class="row-actions">
+                                                    <A href=format!("/patients/{}", p.id) attr:class="button secondary small">"Report"</A>
+                                                    {writer.then(|| view! {
+                                                        <A href=format!("/patients/{}/edit", p.id) attr:class="button secondary small">"Edit"</A>
+                                                        <A href=format!("/patients/{}#discharge", p.id) attr:class="button secondary small">"Discharge"</A>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
