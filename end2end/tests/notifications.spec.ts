@@ -74,3 +74,23 @@ test('the settings page saves which kinds to receive @no-js', async ({ page }) =
   await page.goto('/settings');
   await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ })).toBeChecked();
 });
+
+test('a clinician sets the phase by hand with a reason and returns it to the rules @no-js', async ({ page }) => {
+  await signIn(page, 'nurse');
+  const patient = await admit(page.request, `E2E-PHASE-${test.info().project.name}`);
+  await page.goto(`/patients/${patient}`);
+  await page.getByText('Set the phase by hand…').click();
+  const form = page.getByTestId('set-phase');
+  await form.getByLabel('Phase').selectOption('critical');
+  await form.getByLabel('Reason').fill('pleural effusion on ultrasound');
+  await form.getByRole('button', { name: 'Set phase' }).click();
+  await expect(page.getByTestId('phase-banner')).toContainText('Patient is in the critical phase');
+  await expect(page.getByTestId('phase-banner')).toContainText('Set by hand by Nurse Linh Pham: pleural effusion on ultrasound');
+
+  await page.getByText('Phase set by hand: change or return to the rules…').click();
+  const clear = page.getByTestId('clear-phase');
+  await clear.getByLabel('Reason').fill('effusion resolved');
+  await clear.getByRole('button', { name: 'Return to the rules' }).click();
+  await expect(page.getByTestId('phase-banner')).not.toContainText('Set by hand');
+  await expect(page.getByText('effusion resolved')).toBeVisible();
+});

@@ -11,7 +11,8 @@ use crate::live::ui::{Viewers, watch_patient};
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
 use crate::rounds::RoundInput;
-use crate::rounds::api::{RecordRound, list_rounds, patient_status};
+use crate::rounds::api::{ClearPhase, RecordRound, SetPhase, list_rounds, patient_status};
+use crate::rounds::phase::Phase;
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
@@ -25,6 +26,8 @@ pub fn PatientReportPage() -> impl IntoView {
     let id = route_id();
     let record = ServerAction::<RecordRound>::new();
     let discharge = ServerAction::<DischargePatient>::new();
+    let set_phase = ServerAction::<SetPhase>::new();
+    let clear_phase = ServerAction::<ClearPhase>::new();
     // Any change of the patient or its rounds; and changes of its details
     // alone, which the round form depends on (so typing is not disturbed
     // by rounds recorded elsewhere).
@@ -32,6 +35,17 @@ pub fn PatientReportPage() -> impl IntoView {
     let detail_changes = RwSignal::new(0);
     count_successes(changes, record);
     count_successes(changes, discharge);
+    count_successes(changes, set_phase);
+    count_successes(changes, clear_phase);
+    // Whether the phase form is open, kept outside the re-rendered part so
+    // updates arriving live do not close it under the user's hands.
+    let override_open = RwSignal::new(false);
+    Effect::new(move || {
+        let done = |v: Option<Result<_, AppError>>| matches!(v, Some(Ok(_)));
+        if done(set_phase.value().get()) || done(clear_phase.value().get()) {
+            override_open.set(false);
+        }
+    });
     count_successes(detail_changes, discharge);
     watch_patient(id, move |event| {
         changes.update(|n| *n += 1);
@@ -64,6 +78,9 @@ pub fn PatientReportPage() -> impl IntoView {
                     {match status {
                         Ok(status) => view! {
                             <PhaseBanner status=status.clone() />
+                            {(writer && patient.discharged_at.is_none()).then(|| view! {
+                                <PhaseOverride patient_id=patient.id manual=status.phase.manual set=set_phase clear=clear_phase open=override_open />
+                            })}
                             <News2Card status />
                         }
                         .into_any(),
@@ -185,7 +202,10 @@ fn PatientHeader(
                         {v.admission_number.clone().map(|n| format!(" · admission no. {n}"))}
                     </p>
                 </div>
-                {writer.then(|| view! { <A href=format!("/patients/{}/edit", patient.id) attr:class="button secondary">"Edit details"</A> })}
+                <div class="header-actions">
+                    <A href=format!("/notifications?patient_id={}", patient.id) attr:class="button secondary">"Notifications"</A>
+                    {writer.then(|| view! { <A href=format!("/patients/{}/edit", patient.id) attr:class="button secondary">"Edit details"</A> })}
+                </div>
             </div>
             {match patient.discharged_at {
                 Some(at) => view! {
@@ -236,5 +256,45 @@ fn RecordRoundCard(patient_id: i32, record: ServerAction<RecordRound>) -> impl I
                 </ActionForm>
             </details>
         </section>
+    }
+}
+
+/// Setting the phase by hand (it wins over the rules until cleared), with
+/// the reason kept in the history.
+#[component]
+fn PhaseOverride(
+    patient_id: i32,
+    manual: bool,
+    set: ServerAction<SetPhase>,
+    clear: ServerAction<ClearPhase>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <details class="row-details phase-override" open=move || open.get() || failed(set) || failed(clear)>
+            <summary on:click=move |ev| {
+                ev.prevent_default();
+                open.update(|o| *o = !*o);
+            }>{if manual { "Phase set by hand: change or return to the rules…" } else { "Set the phase by hand…" }}</summary>
+            <ActionForm action=set attr:class="inline-form" attr:data-testid="set-phase">
+                <input type="hidden" name="patient_id" value=patient_id />
+                <label for="phase">"Phase"</label>
+                <select id="phase" name="phase">
+                    {Phase::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.label()}</option> }).collect_view()}
+                </select>
+                <label for="phase-reason">"Reason"</label>
+                <input id="phase-reason" name="reason" required maxlength="500" placeholder="e.g. fluid on ultrasound" />
+                <button type="submit" class="button small">"Set phase"</button>
+            </ActionForm>
+            <ErrorBox error=action_error(set) />
+            {manual.then(|| view! {
+                <ActionForm action=clear attr:class="inline-form" attr:data-testid="clear-phase">
+                    <input type="hidden" name="patient_id" value=patient_id />
+                    <label for="clear-reason">"Reason"</label>
+                    <input id="clear-reason" name="reason" required maxlength="500" />
+                    <button type="submit" class="button secondary small">"Return to the rules"</button>
+                </ActionForm>
+                <ErrorBox error=action_error(clear) />
+            })}
+        </details>
     }
 }
