@@ -49,3 +49,24 @@ test('a round that makes a patient critical adds its card and row live', async (
   await expect(page.getByTestId('critical-patients')).toContainText('Franklin, Rosalind');
   expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 });
+
+test('the report draws its charts for the day and the whole stay @no-js', async ({ page }) => {
+  await signIn(page, 'nurse');
+  await page.goto('/');
+  await page.getByTestId('current-patients').getByRole('link', { name: 'Johnson, Katherine' }).click();
+  await expect(page.getByRole('heading', { name: 'Johnson, Katherine' })).toBeVisible();
+  const temperature = page.getByTestId('chart-temperature');
+  await expect(temperature.locator('circle').first()).toBeAttached();
+  const dayPoints = await temperature.locator('circle').count();
+  await expect(page.getByTestId('chart-news2').locator('circle').first()).toBeAttached();
+  await expect(page.getByTestId('chart-blood')).toContainText('Platelets');
+  const project = hydrated() ? 'hydrated' : 'no-js';
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `test-results/report-1280-${project}.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Course (whole stay)' }).click();
+  await expect(page).toHaveURL(/span=course/);
+  await expect(page.getByRole('link', { name: 'Course (whole stay)' })).toHaveAttribute('aria-current', 'true');
+  await expect.poll(async () => temperature.locator('circle').count()).toBeGreaterThan(dayPoints);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: `test-results/report-375-${project}.png`, fullPage: true });
+});

@@ -85,6 +85,22 @@ pub async fn delete_round(id: i32, reason: String) -> Result<(), AppError> {
     service::delete(&state.db, &caller, id, &reason).await
 }
 
+/// `GET /api/rounds/charts`: the patient's measurements and NEWS2 over the last day or the whole stay, downsampled for charts.
+#[server(prefix = "/api", endpoint = "rounds/charts", input = GetUrl)]
+pub async fn patient_charts(
+    patient_id: i32,
+    #[server(default)] span: Option<String>,
+    #[server(default)] buckets: Option<u64>,
+) -> Result<super::series::Charts, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let span = match span.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => super::series::Span::Day,
+        Some(code) => super::series::Span::parse(code)
+            .ok_or_else(|| AppError::invalid("span", "must be day or course"))?,
+    };
+    service::charts(&state.db, &caller, patient_id, span, buckets).await
+}
+
 /// `GET /api/rounds/status`: the patient's dengue phase and NEWS2, with reasons.
 #[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl)]
 pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError> {

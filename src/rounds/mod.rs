@@ -8,6 +8,7 @@ pub mod entity;
 pub mod fields;
 pub mod news2;
 pub mod phase;
+pub mod series;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;

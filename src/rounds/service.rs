@@ -13,7 +13,7 @@ use super::entity;
 use super::news2::{self, Observations};
 use super::{
     ClinicalStatus, Consciousness, NUMERIC_FIELDS, Round, RoundInput, RoundValues, Shift,
-    WarningSign, phase,
+    WarningSign, phase, series,
 };
 use crate::accounts::Caller;
 use crate::error::AppError;
@@ -508,6 +508,48 @@ pub async fn set_phase(
     let status = reassess(&txn, patient_id, &[]).await?;
     events::commit(txn).await?;
     Ok(status)
+}
+
+/// The charts' series of a patient over a span, downsampled to `buckets`
+/// points per measurement.
+pub async fn charts(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    patient_id: i32,
+    span: series::Span,
+    buckets: Option<u64>,
+) -> Result<series::Charts, AppError> {
+    let buckets = match buckets {
+        None => series::DEFAULT_BUCKETS,
+        Some(n) if (1..=series::MAX_BUCKETS as u64).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "buckets",
+                format!("must be between 1 and {}", series::MAX_BUCKETS),
+            ));
+        }
+    };
+    let patient = visible(db, caller, patient_id).await?;
+    let (from, to) = series::range(span, patient.admitted_at, patient.discharged_at, Utc::now());
+    let values: Vec<RoundValues> = entity::Entity::find()
+        .filter(entity::Column::PatientId.eq(patient_id))
+        .filter(entity::Column::MeasuredAt.gte(from))
+        .filter(entity::Column::MeasuredAt.lte(to))
+        .order_by_asc(entity::Column::MeasuredAt)
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(values_of)
+        .collect();
+    Ok(series::charts(
+        &values,
+        span,
+        from,
+        to,
+        buckets,
+        patient.spo2_scale2,
+    ))
 }
 
 /// Removes every round of a patient that is being deleted.

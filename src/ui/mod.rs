@@ -1,5 +1,6 @@
 //! Small shared components and helpers used by every page.
 
+pub mod chart;
 pub mod form;
 pub mod icons;
 pub mod layout;

@@ -13,6 +13,7 @@ use crate::patients::api::{DischargePatient, get_patient, patient_history};
 use crate::rounds::RoundInput;
 use crate::rounds::api::{ClearPhase, RecordRound, SetPhase, list_rounds, patient_status};
 use crate::rounds::phase::Phase;
+use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
@@ -94,6 +95,7 @@ pub fn PatientReportPage() -> impl IntoView {
                 .into_any()
             })}
         </Transition>
+        <PatientCharts patient_id=id changes />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 details

@@ -1,5 +1,6 @@
 //! Components of rounds: the round form, the rounds table, latest values.
 
+pub mod charts;
 pub mod correct;
 pub mod form;
 pub mod status;
