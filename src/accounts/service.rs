@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryOrder, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ use super::{
     ApiToken, Caller, CreatedToken, CurrentUser, Principal, Role, UserAccount, Ward, WardScope,
 };
 use crate::error::{AppError, FieldError};
+use crate::server::db::begin_write;
 
 /// A new user account as an administrator enters it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -290,7 +291,7 @@ async fn insert_user(
 ) -> Result<UserAccount, AppError> {
     let password_hash = hash_password(password).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let model = user::ActiveModel {
         username: Set(username.to_owned()),
         username_key: Set(rules::username_key(username)),
@@ -336,7 +337,7 @@ pub async fn update_user(
             "you cannot take the administrator role from yourself",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut model: user::ActiveModel = existing.into();
     model.display_name = Set(display_name);
     model.role = Set(changes.role.as_str().to_owned());
@@ -630,7 +631,7 @@ pub async fn create_token(
     check_ward_ids(db, &mut checks, new.all_wards, &ward_ids).await?;
     checks.finish()?;
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let model = api_token::ActiveModel {
         name: Set(name),
         token_hash: Set(token_hash(&token)),

@@ -2,12 +2,13 @@
 //! cookie or an Authorization header with the handshake.
 
 use chrono::{Duration, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
-use sea_orm::{Set, TransactionTrait};
 
 use crate::accounts::Caller;
 use crate::accounts::service::{random_hex, token_hash};
 use crate::error::AppError;
+use crate::server::db::begin_write;
 
 /// How long a ticket can be used.
 pub const TICKET_SECONDS: i64 = 60;
@@ -52,7 +53,7 @@ pub async fn redeem(db: &DatabaseConnection, ticket: &str) -> Result<Caller, App
     if ticket.len() > 100 {
         return Err(refused());
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let model = Entity::find_by_id(token_hash(ticket))
         .one(&txn)
         .await?

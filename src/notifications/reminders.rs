@@ -8,7 +8,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 
 use super::entity::reminder;
@@ -17,6 +16,7 @@ use super::{Alert, Kind};
 use crate::error::AppError;
 use crate::live::events;
 use crate::patients::entity as patient;
+use crate::server::db::begin_write;
 use crate::ui::time::format_time;
 
 /// The newest due time that has passed: the last round (or the admission)
@@ -44,7 +44,7 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
         let Some(due) = last_due(last, p.monitoring_interval_hours, now) else {
             continue;
         };
-        let txn = db.begin().await?;
+        let txn = begin_write(db).await?;
         let claimed = reminder::ActiveModel {
             patient_id: Set(p.id),
             due_at: Set(due),

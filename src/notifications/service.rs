@@ -6,7 +6,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::live::events::{self, Audience};
 use crate::paging::paging;
 use crate::patients::entity as patient;
+use crate::server::db::begin_write;
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -172,7 +172,7 @@ pub async fn mark_read(
             "give a notification's id, or all: true",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut update = notification::Entity::update_many()
         .col_expr(
             notification::Column::ReadAt,
@@ -243,7 +243,7 @@ pub async fn set_preferences(
         .iter()
         .map(|code| Kind::from_field("enabled", code))
         .collect::<Result<Vec<_>, _>>()?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     opt_out::Entity::delete_many()
         .filter(opt_out::Column::UserId.eq(user))
         .exec(&txn)

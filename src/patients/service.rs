@@ -9,7 +9,6 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
-    TransactionTrait,
 };
 
 use super::entity;
@@ -26,6 +25,7 @@ use crate::rounds::ClinicalStatus;
 use crate::rounds::news2::Band;
 use crate::rounds::parse_time;
 use crate::rounds::phase::{ManualPhase, Phase};
+use crate::server::db::begin_write;
 
 const DEFAULT_PER_PAGE: u64 = 25;
 
@@ -359,7 +359,7 @@ pub async fn create(
     caller.require_clinical_writer()?;
     let values = checked_values(caller, &input)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut model = entity::ActiveModel {
         created_at: Set(now),
         discharged_at: Set(None),
@@ -385,7 +385,7 @@ pub async fn update(
 ) -> Result<Patient, AppError> {
     caller.require_clinical_writer()?;
     let values = checked_values(caller, &input)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let existing = visible(&txn, caller, id).await?;
     if let Some(discharged) = existing.discharged_at
         && values.admitted_at > discharged
@@ -441,7 +441,7 @@ pub async fn discharge(
             "must not be in the future",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let existing = visible(&txn, caller, id).await?;
     if existing.discharged_at.is_some() {
         return Err(AppError::Conflict(
@@ -477,7 +477,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let reason = crate::history::check_reason(reason)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let existing = visible(&txn, caller, id).await?;
     let before = values_of(&existing);
     crate::rounds::service::delete_of_patient(&txn, id).await?;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, Value,
+    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, Value,
 };
 
 use super::entity;
@@ -24,6 +24,7 @@ use crate::notifications::service::notify;
 use crate::notifications::{Snapshot, alerts};
 use crate::paging::{Page, paging};
 use crate::patients::service::visible;
+use crate::server::db::begin_write;
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -218,7 +219,7 @@ pub async fn record(
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
     let values = input.parse(Utc::now())?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let audience = admitted_patient(&txn, caller, patient_id).await?;
     let round = insert(&txn, caller, audience, patient_id, &values).await?;
     reassess(&txn, patient_id, &values.warning_signs).await?;
@@ -254,7 +255,7 @@ pub async fn record_many(
             Err(other) => return Err(other),
         }
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let audience = admitted_patient(&txn, caller, patient_id).await?;
     let mut rounds = Vec::with_capacity(all_values.len());
     for values in &all_values {
@@ -291,7 +292,7 @@ pub async fn correct(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let (existing, audience) = visible_round(&txn, caller, id).await?;
     let before = values_of(&existing);
     let patient_id = existing.patient_id;
@@ -332,7 +333,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let reason = check_reason(reason)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let (existing, audience) = visible_round(&txn, caller, id).await?;
     let before = values_of(&existing);
     let patient_id = existing.patient_id;
@@ -490,7 +491,7 @@ pub async fn set_phase(
                 })
         })
         .transpose()?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let patient = visible(&txn, caller, patient_id).await?;
     let before = crate::patients::service::manual_phase(&patient);
     crate::patients::service::set_manual_phase(&txn, patient, manual.as_ref()).await?;

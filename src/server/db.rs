@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 
 use super::config::StartupError;
 
@@ -65,6 +68,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
         .await
         .map_err(|e| StartupError::Migration(e.to_string()))?;
     Ok(db)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the database's
+/// write lock at once, waiting its turn: a transaction that reads before it
+/// writes could otherwise fail when another one commits in between.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared("DELETE FROM events WHERE 0").await?;
+    }
+    Ok(txn)
 }
 
 fn prepare_data_folder(path: &str) -> Result<(), StartupError> {

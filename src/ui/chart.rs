@@ -10,10 +10,10 @@ use crate::rounds::series::Point;
 use crate::ui::time::format_time;
 
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 250.0;
+const HEIGHT: f64 = 264.0;
 const LEFT: f64 = 52.0;
 const RIGHT: f64 = 56.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 26.0;
 const BOTTOM: f64 = 30.0;
 
 /// A value axis: its unit and the range always shown (data beyond widens it).
@@ -237,8 +237,8 @@ pub fn Chart(
                         })
                         .collect_view()
                 })}
-                <text class="axis-unit" x=4.0 y=TOP + 2.0>{left.unit}</text>
-                {right.map(|a| view! { <text class="axis-unit" x=WIDTH - 4.0 y=TOP + 2.0 text-anchor="end">{a.unit}</text> })}
+                <text class="axis-unit" x=4.0 y=14.0>{left.unit}</text>
+                {right.map(|a| view! { <text class="axis-unit" x=WIDTH - 4.0 y=14.0 text-anchor="end">{a.unit}</text> })}
                 {time_ticks(from, to, 6)
                     .into_iter()
                     .map(|t| {

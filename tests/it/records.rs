@@ -458,3 +458,28 @@ async fn status_gives_the_phase_and_news2_with_reasons() {
         .collect();
     assert!(reasons.contains(&"SpO2 91 % ≤ 91 scores 3"), "{reasons:?}");
 }
+
+#[tokio::test]
+async fn concurrent_rounds_are_all_stored() {
+    for db in every_database().await {
+        let server = TestServer::start(&db.url()).await;
+        let admin = signed_in(&server, "admin").await;
+        let (ward_a, ward_b) = ward_ids(&server, &admin).await;
+        let patients = [
+            admit(&server, &admin, ward_a, "BUSY-1").await,
+            admit(&server, &admin, ward_b, "BUSY-2").await,
+        ];
+        let writes = (0..40).map(|i| {
+            let (admin, url) = (admin.clone(), server.url("/api/rounds/record"));
+            let body =
+                json!({ "patient_id": patients[i % 2], "round": { "pulse_per_min": 60 + i } });
+            async move { admin.post(url).json(&body).send().await.unwrap().status() }
+        });
+        let statuses = futures::future::join_all(writes).await;
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+        for patient in patients {
+            assert_eq!(count(&server, &admin, patient).await.0, 20, "nothing lost");
+        }
+        db.remove().await;
+    }
+}
