@@ -60,6 +60,8 @@ test('the report draws its charts for the day and the whole stay @no-js', async 
   const dayPoints = await temperature.locator('circle').count();
   await expect(page.getByTestId('chart-news2').locator('circle').first()).toBeAttached();
   await expect(page.getByTestId('chart-blood')).toContainText('Platelets');
+  await expect(page.getByTestId('chart-fluids').locator('rect.bar').first()).toBeAttached();
+  await expect(page.getByTestId('chart-fluids')).toContainText('Cumulative balance');
   const project = hydrated() ? 'hydrated' : 'no-js';
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: `test-results/report-1280-${project}.png`, fullPage: true });

@@ -58,6 +58,17 @@ pub struct Series {
     pub points: Vec<Point>,
 }
 
+/// Fluids in and out over one period (an 8-hour shift, or a day).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FluidPeriod {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub intake_ml: f64,
+    pub output_ml: f64,
+    /// Intake minus output from the start of the span to the period's end.
+    pub balance_ml: f64,
+}
+
 /// The charts' data of one patient.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Charts {
@@ -65,6 +76,9 @@ pub struct Charts {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub series: Vec<Series>,
+    /// Per 8-hour shift over a day, per day over the stay.
+    #[serde(default)]
+    pub fluids: Vec<FluidPeriod>,
     /// How many rounds fall in the span.
     pub rounds: usize,
 }
@@ -118,6 +132,64 @@ pub fn downsample(
         }
     }
     points.into_iter().map(|(_, p)| p).collect()
+}
+
+const INTAKE: [&str; 3] = ["intake_oral_ml", "intake_iv_ml", "intake_other_ml"];
+const OUTPUT: [&str; 4] = [
+    "output_urine_ml",
+    "output_emesis_ml",
+    "output_drainage_ml",
+    "output_other_ml",
+];
+
+/// Sums intake and output of `rounds` per period of `hours` (aligned to
+/// midnight UTC, so 8 hours are the night, day and evening shifts), with the
+/// running balance; periods without fluids are left out.
+pub fn fluid_periods(
+    rounds: &[RoundValues],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    hours: i64,
+) -> Vec<FluidPeriod> {
+    let length = Duration::hours(hours).num_seconds();
+    let start_of = |t: DateTime<Utc>| {
+        let s = t.timestamp();
+        DateTime::from_timestamp(s - s.rem_euclid(length), 0).unwrap_or(t)
+    };
+    let sum = |r: &RoundValues, names: &[&str]| -> f64 {
+        names.iter().filter_map(|n| r.numeric(n)).sum()
+    };
+    let mut periods: Vec<FluidPeriod> = Vec::new();
+    for r in rounds
+        .iter()
+        .filter(|r| r.measured_at >= from && r.measured_at <= to)
+    {
+        let (intake, output) = (sum(r, &INTAKE), sum(r, &OUTPUT));
+        if intake == 0.0 && output == 0.0 {
+            continue;
+        }
+        let start = start_of(r.measured_at);
+        match periods.iter_mut().find(|p| p.start == start) {
+            Some(p) => {
+                p.intake_ml += intake;
+                p.output_ml += output;
+            }
+            None => periods.push(FluidPeriod {
+                start,
+                end: start + Duration::seconds(length),
+                intake_ml: intake,
+                output_ml: output,
+                balance_ml: 0.0,
+            }),
+        }
+    }
+    periods.sort_by_key(|p| p.start);
+    let mut balance = 0.0;
+    for p in &mut periods {
+        balance += p.intake_ml - p.output_ml;
+        p.balance_ml = balance;
+    }
+    periods
 }
 
 /// The fields the charts draw.
@@ -176,11 +248,16 @@ pub fn charts(
         name: "news2".to_owned(),
         points: downsample(&scores, from, to, buckets),
     });
+    let hours = match span {
+        Span::Day => 8,
+        Span::Course => 24,
+    };
     Charts {
         span,
         from,
         to,
         series,
+        fluids: fluid_periods(rounds, from, to, hours),
         rounds: rounds.len(),
     }
 }
@@ -271,6 +348,43 @@ mod tests {
         );
         assert_eq!(c.of("respiration_per_min").len(), 1);
         assert!(c.of("hematocrit_percent").is_empty());
+    }
+
+    #[test]
+    fn fluids_add_up_per_shift_with_a_running_balance() {
+        let round = |minutes, oral, iv, urine| {
+            let mut r = RoundValues::empty(at(minutes));
+            r.intake_oral_ml = oral;
+            r.intake_iv_ml = iv;
+            r.output_urine_ml = urine;
+            r
+        };
+        let rounds = vec![
+            round(60, Some(200), Some(300), Some(100)),
+            round(7 * 60, Some(100), None, Some(250)),
+            round(9 * 60, None, None, None),
+            round(17 * 60, None, Some(500), Some(400)),
+        ];
+        let shifts = fluid_periods(&rounds, at(0), at(24 * 60), 8);
+        assert_eq!(
+            shifts.len(),
+            2,
+            "the empty round and the empty shift are left out"
+        );
+        assert_eq!((shifts[0].start, shifts[0].end), (at(0), at(8 * 60)));
+        assert_eq!(
+            (
+                shifts[0].intake_ml,
+                shifts[0].output_ml,
+                shifts[0].balance_ml
+            ),
+            (600.0, 350.0, 250.0)
+        );
+        assert_eq!(shifts[1].start, at(16 * 60));
+        assert_eq!(shifts[1].balance_ml, 350.0, "running");
+        let days = fluid_periods(&rounds, at(0), at(24 * 60), 24);
+        assert_eq!(days.len(), 1);
+        assert_eq!((days[0].intake_ml, days[0].output_ml), (1100.0, 750.0));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
-use crate::rounds::series::Point;
+use crate::rounds::series::{FluidPeriod, Point};
 use crate::ui::time::format_time;
 
 const WIDTH: f64 = 720.0;
@@ -120,6 +120,58 @@ fn domain(axis: Axis, lines: &[Line], right: bool) -> (f64, f64) {
     )
 }
 
+/// Grid lines, value ticks on both sides, units, and time ticks.
+fn axes(
+    x: Scale,
+    left: Scale,
+    right: Option<Scale>,
+    left_unit: &'static str,
+    right_unit: Option<&'static str>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> impl IntoView + use<> {
+    let day = to - from <= Duration::hours(25);
+    let tick_label = move |t: DateTime<Utc>| {
+        if day {
+            t.format("%H:%M").to_string()
+        } else {
+            t.format("%d %b").to_string()
+        }
+    };
+    view! {
+        {nice_ticks(left.domain.0, left.domain.1, 5)
+            .into_iter()
+            .map(|v| {
+                let py = left.map(v);
+                view! {
+                    <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=py y2=py />
+                    <text class="tick" x=LEFT - 6.0 y=py + 4.0 text-anchor="end">{number(v)}</text>
+                }
+            })
+            .collect_view()}
+        {right.map(|s| {
+            nice_ticks(s.domain.0, s.domain.1, 5)
+                .into_iter()
+                .map(|v| view! {
+                    <text class="tick" x=WIDTH - RIGHT + 6.0 y=s.map(v) + 4.0 text-anchor="start">{number(v)}</text>
+                })
+                .collect_view()
+        })}
+        <text class="axis-unit" x=4.0 y=14.0>{left_unit}</text>
+        {right_unit.map(|u| view! { <text class="axis-unit" x=WIDTH - 4.0 y=14.0 text-anchor="end">{u}</text> })}
+        {time_ticks(from, to, 6)
+            .into_iter()
+            .map(|t| {
+                let px = x.map(t.timestamp() as f64);
+                view! {
+                    <line class="grid" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
+                    <text class="tick" x=px y=HEIGHT - 10.0 text-anchor="middle">{tick_label(t)}</text>
+                }
+            })
+            .collect_view()}
+    }
+}
+
 fn number(v: f64) -> String {
     if v.fract().abs() < 1e-9 {
         format!("{v:.0}")
@@ -161,14 +213,6 @@ pub fn Chart(
         }
     };
     let empty = lines.iter().all(|l| l.points.is_empty());
-    let day = to - from <= Duration::hours(25);
-    let tick_label = move |t: DateTime<Utc>| {
-        if day {
-            t.format("%H:%M").to_string()
-        } else {
-            t.format("%d %b").to_string()
-        }
-    };
     let latest: Vec<String> = lines
         .iter()
         .filter_map(|l| {
@@ -219,36 +263,7 @@ pub fn Chart(
                         }
                     })
                     .collect_view()}
-                {nice_ticks(left_scale.domain.0, left_scale.domain.1, 5)
-                    .into_iter()
-                    .map(|v| {
-                        let py = left_scale.map(v);
-                        view! {
-                            <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=py y2=py />
-                            <text class="tick" x=LEFT - 6.0 y=py + 4.0 text-anchor="end">{number(v)}</text>
-                        }
-                    })
-                    .collect_view()}
-                {right_scale.map(|s| {
-                    nice_ticks(s.domain.0, s.domain.1, 5)
-                        .into_iter()
-                        .map(|v| view! {
-                            <text class="tick" x=WIDTH - RIGHT + 6.0 y=s.map(v) + 4.0 text-anchor="start">{number(v)}</text>
-                        })
-                        .collect_view()
-                })}
-                <text class="axis-unit" x=4.0 y=14.0>{left.unit}</text>
-                {right.map(|a| view! { <text class="axis-unit" x=WIDTH - 4.0 y=14.0 text-anchor="end">{a.unit}</text> })}
-                {time_ticks(from, to, 6)
-                    .into_iter()
-                    .map(|t| {
-                        let px = x.map(t.timestamp() as f64);
-                        view! {
-                            <line class="grid" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
-                            <text class="tick" x=px y=HEIGHT - 10.0 text-anchor="middle">{tick_label(t)}</text>
-                        }
-                    })
-                    .collect_view()}
+                {axes(x, left_scale, right_scale, left.unit, right.map(|a| a.unit), from, to)}
                 {lines
                     .into_iter()
                     .map(|l| {
@@ -284,6 +299,112 @@ pub fn Chart(
                     .collect_view()}
                 {empty.then(|| view! {
                     <text class="empty-chart" x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle">"No values in this period"</text>
+                })}
+            </svg>
+        </figure>
+    }
+}
+
+/// Fluid intake and output per period as bars, with the running balance
+/// as a line on the right axis.
+#[component]
+pub fn FluidChart(
+    id: &'static str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    periods: Vec<FluidPeriod>,
+) -> impl IntoView {
+    let x = Scale {
+        domain: (from.timestamp() as f64, to.timestamp() as f64),
+        range: (LEFT, WIDTH - RIGHT),
+    };
+    let plot = (HEIGHT - BOTTOM, TOP);
+    let highest = periods
+        .iter()
+        .map(|p| p.intake_ml.max(p.output_ml))
+        .fold(1000.0, f64::max);
+    let volume_ticks = nice_ticks(0.0, highest, 5);
+    let volume = Scale {
+        domain: (0.0, volume_ticks.last().copied().unwrap_or(highest)),
+        range: plot,
+    };
+    let (low, high) = periods.iter().fold((-500.0f64, 500.0f64), |(lo, hi), p| {
+        (lo.min(p.balance_ml), hi.max(p.balance_ml))
+    });
+    let balance_ticks = nice_ticks(low, high, 5);
+    let balance = Scale {
+        domain: (
+            balance_ticks.first().copied().unwrap_or(low),
+            balance_ticks.last().copied().unwrap_or(high),
+        ),
+        range: plot,
+    };
+    let empty = periods.is_empty();
+    let description = match periods.last() {
+        Some(p) => format!(
+            "Balance {} mL since the start of the period shown.",
+            number(p.balance_ml)
+        ),
+        None => "No fluids recorded in this period.".to_owned(),
+    };
+    let path: Vec<String> = periods
+        .iter()
+        .map(|p| {
+            format!(
+                "{:.1},{:.1}",
+                x.map(p.end.min(to).timestamp() as f64),
+                balance.map(p.balance_ml)
+            )
+        })
+        .collect();
+    let labelled_by = format!("{id}-title {id}-desc");
+    view! {
+        <figure class="chart" data-testid=id>
+            <figcaption>
+                <h3 id=format!("{id}-title")>"Fluid intake, output and balance"</h3>
+                <ul class="legend">
+                    <li><span class="swatch c1"></span>"Intake (mL)"</li>
+                    <li><span class="swatch c2"></span>"Output (mL)"</li>
+                    <li><span class="swatch c3"></span>"Cumulative balance (mL)"</li>
+                </ul>
+            </figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
+                <desc id=format!("{id}-desc")>{description}</desc>
+                {axes(x, volume, Some(balance), "mL", Some("balance mL"), from, to)}
+                <line class="zero" x1=LEFT x2=WIDTH - RIGHT y1=balance.map(0.0) y2=balance.map(0.0) />
+                {periods
+                    .iter()
+                    .map(|p| {
+                        let (x0, x1) = (
+                            x.map(p.start.max(from).timestamp() as f64),
+                            x.map(p.end.min(to).timestamp() as f64),
+                        );
+                        let width = ((x1 - x0) * 0.38).max(1.0);
+                        let period = format!("{} – {}", format_time(p.start), format_time(p.end));
+                        let bar = move |left: f64, value: f64, class: &'static str, what: &'static str, period: String| view! {
+                            <rect class=format!("bar {class}") x=left y=volume.map(value) width=width height=(volume.map(0.0) - volume.map(value)).max(0.0)>
+                                <title>{format!("{what} {} mL · {period}", number(value))}</title>
+                            </rect>
+                        };
+                        view! {
+                            {bar(x0 + (x1 - x0) * 0.1, p.intake_ml, "c1", "Intake", period.clone())}
+                            {bar(x0 + (x1 - x0) * 0.52, p.output_ml, "c2", "Output", period)}
+                        }
+                    })
+                    .collect_view()}
+                <g class="series c3">
+                    <polyline points=path.join(" ") />
+                    {periods
+                        .iter()
+                        .map(|p| view! {
+                            <circle cx=x.map(p.end.min(to).timestamp() as f64) cy=balance.map(p.balance_ml) r="3.5" tabindex="0">
+                                <title>{format!("Balance {} mL · until {}", number(p.balance_ml), format_time(p.end))}</title>
+                            </circle>
+                        })
+                        .collect_view()}
+                </g>
+                {empty.then(|| view! {
+                    <text class="empty-chart" x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle">"No fluids recorded in this period"</text>
                 })}
             </svg>
         </figure>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::rounds::api::patient_charts;
 use crate::rounds::phase::FEVER_C;
 use crate::rounds::series::{Charts, Span};
-use crate::ui::chart::{Axis, Chart, Line, Threshold};
+use crate::ui::chart::{Axis, Chart, FluidChart, Line, Threshold};
 
 fn line(
     charts: &Charts,
@@ -117,6 +117,7 @@ fn ChartSet(charts: Charts) -> impl IntoView {
                 ]
                 thresholds=vec![Threshold { right: true, from: 0.0, to: 91.0, label: "SpO2 ≤ 91 % scores 3" }]
             />
+            <FluidChart id="chart-fluids" from to periods=c.fluids.clone() />
             <Chart
                 title="Hematocrit and platelets"
                 id="chart-blood"
