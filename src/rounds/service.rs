@@ -28,6 +28,8 @@ use crate::server::db::begin_write;
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
+type PatientModel = crate::patients::entity::Model;
+
 /// Which rounds of a patient a list asks for.
 #[derive(Debug, Clone, Default)]
 pub struct RangeQuery {
@@ -111,7 +113,7 @@ async fn visible_round(
     db: &impl ConnectionTrait,
     caller: &Caller,
     id: i32,
-) -> Result<(entity::Model, Audience), AppError> {
+) -> Result<(entity::Model, PatientModel), AppError> {
     let round = entity::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -119,7 +121,7 @@ async fn visible_round(
     let patient = visible(db, caller, round.patient_id)
         .await
         .map_err(|_| not_found(id))?;
-    Ok((round, audience_of(&patient)))
+    Ok((round, patient))
 }
 
 /// A page of a patient's rounds in a time range, newest first.
@@ -189,7 +191,7 @@ async fn insert(
 }
 
 /// Whom the events of a patient's rounds concern.
-fn audience_of(patient: &crate::patients::entity::Model) -> Audience {
+fn audience_of(patient: &PatientModel) -> Audience {
     Audience::Patient {
         patient_id: patient.id,
         ward_id: patient.ward_id,
@@ -200,14 +202,14 @@ async fn admitted_patient(
     txn: &impl ConnectionTrait,
     caller: &Caller,
     patient_id: i32,
-) -> Result<Audience, AppError> {
+) -> Result<PatientModel, AppError> {
     let patient = visible(txn, caller, patient_id).await?;
     if patient.discharged_at.is_some() {
         return Err(AppError::Conflict(
             "The patient has been discharged; no new rounds can be recorded.".into(),
         ));
     }
-    Ok(audience_of(&patient))
+    Ok(patient)
 }
 
 /// Records a round for a patient (clinicians and administrators).
@@ -220,9 +222,9 @@ pub async fn record(
     caller.require_clinical_writer()?;
     let values = input.parse(Utc::now())?;
     let txn = begin_write(db).await?;
-    let audience = admitted_patient(&txn, caller, patient_id).await?;
-    let round = insert(&txn, caller, audience, patient_id, &values).await?;
-    reassess(&txn, patient_id, &values.warning_signs).await?;
+    let patient = admitted_patient(&txn, caller, patient_id).await?;
+    let round = insert(&txn, caller, audience_of(&patient), patient_id, &values).await?;
+    reassess(&txn, patient, &values.warning_signs).await?;
     events::commit(txn).await?;
     Ok(round)
 }
@@ -256,7 +258,8 @@ pub async fn record_many(
         }
     }
     let txn = begin_write(db).await?;
-    let audience = admitted_patient(&txn, caller, patient_id).await?;
+    let patient = admitted_patient(&txn, caller, patient_id).await?;
+    let audience = audience_of(&patient);
     let mut rounds = Vec::with_capacity(all_values.len());
     for values in &all_values {
         rounds.push(insert(&txn, caller, audience, patient_id, values).await?);
@@ -267,7 +270,7 @@ pub async fn record_many(
         .collect();
     signs.sort_by_key(|w| w.code());
     signs.dedup();
-    reassess(&txn, patient_id, &signs).await?;
+    reassess(&txn, patient, &signs).await?;
     events::commit(txn).await?;
     Ok(rounds)
 }
@@ -293,7 +296,8 @@ pub async fn correct(
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let txn = begin_write(db).await?;
-    let (existing, audience) = visible_round(&txn, caller, id).await?;
+    let (existing, patient) = visible_round(&txn, caller, id).await?;
+    let audience = audience_of(&patient);
     let before = values_of(&existing);
     let patient_id = existing.patient_id;
     let mut model: entity::ActiveModel = existing.into();
@@ -318,7 +322,7 @@ pub async fn correct(
         .filter(|w| !before.warning_signs.contains(w))
         .copied()
         .collect();
-    reassess(&txn, patient_id, &added).await?;
+    reassess(&txn, patient, &added).await?;
     events::commit(txn).await?;
     Ok(round)
 }
@@ -334,7 +338,8 @@ pub async fn delete(
     caller.require_admin()?;
     let reason = check_reason(reason)?;
     let txn = begin_write(db).await?;
-    let (existing, audience) = visible_round(&txn, caller, id).await?;
+    let (existing, patient) = visible_round(&txn, caller, id).await?;
+    let audience = audience_of(&patient);
     let before = values_of(&existing);
     let patient_id = existing.patient_id;
     let subject = Subject::round(id, patient_id);
@@ -351,7 +356,7 @@ pub async fn delete(
     )
     .await?;
     events::append(&txn, "rounds", "delete", audience, &deleted).await?;
-    reassess(&txn, patient_id, &[]).await?;
+    reassess(&txn, patient, &[]).await?;
     events::commit(txn).await
 }
 
@@ -392,7 +397,7 @@ async fn status_rounds(
 /// The phase (or the one set by hand) and NEWS2 of a patient now.
 async fn status_of(
     db: &impl ConnectionTrait,
-    patient: &crate::patients::entity::Model,
+    patient: &PatientModel,
 ) -> Result<(ClinicalStatus, Option<DateTime<Utc>>), AppError> {
     let now = Utc::now();
     let values = status_rounds(db, patient.id, now).await?;
@@ -414,15 +419,9 @@ async fn status_of(
 /// change's transaction.
 async fn reassess(
     txn: &DatabaseTransaction,
-    patient_id: i32,
+    patient: PatientModel,
     new_signs: &[WarningSign],
 ) -> Result<ClinicalStatus, AppError> {
-    let Some(patient) = crate::patients::entity::Entity::find_by_id(patient_id)
-        .one(txn)
-        .await?
-    else {
-        return Err(AppError::NotFound(format!("Patient {patient_id}")));
-    };
     let (status, newest) = status_of(txn, &patient).await?;
     let before = crate::patients::service::snapshot(&patient);
     let after = Snapshot {
@@ -494,7 +493,8 @@ pub async fn set_phase(
     let txn = begin_write(db).await?;
     let patient = visible(&txn, caller, patient_id).await?;
     let before = crate::patients::service::manual_phase(&patient);
-    crate::patients::service::set_manual_phase(&txn, patient, manual.as_ref()).await?;
+    let patient =
+        crate::patients::service::set_manual_phase(&txn, patient, manual.as_ref()).await?;
     let subject = Subject::patient(patient_id);
     history::record(
         &txn,
@@ -506,7 +506,7 @@ pub async fn set_phase(
         manual.as_ref(),
     )
     .await?;
-    let status = reassess(&txn, patient_id, &[]).await?;
+    let status = reassess(&txn, patient, &[]).await?;
     events::commit(txn).await?;
     Ok(status)
 }
