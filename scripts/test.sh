@@ -29,7 +29,9 @@ if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   export VITALBOARD_TEST_REDIS="${VITALBOARD_TEST_REDIS:-redis://127.0.0.1:6379}"
   echo "two-server tests use Redis at $VITALBOARD_TEST_REDIS"
 fi
-cargo test --workspace --features ssr
+# Each test starts servers with their own connection pools; four at a time
+# stay well inside PostgreSQL's default limit of 100 connections.
+cargo test --workspace --features ssr -- --test-threads=4
 
 step "browser tests (Playwright, system Chromium)"
 rm -rf target/e2e-data
