@@ -18,6 +18,38 @@ impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
     }
+
+    /// The same page with each item converted.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
+/// Page `page` (from 1) of `per_page` rows of an ordered query, with the total.
+#[cfg(feature = "ssr")]
+pub async fn fetch_page<'db, Q>(
+    query: Q,
+    db: &'db sea_orm::DatabaseConnection,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<<Q::Selector as sea_orm::SelectorTrait>::Item>, AppError>
+where
+    Q: sea_orm::PaginatorTrait<'db, sea_orm::DatabaseConnection>,
+{
+    let paginator = query.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// The largest page a list returns.

@@ -247,11 +247,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "GET",
         path: "/api/patients/history",
-        summary: "Every change of a patient and its rounds, newest first: who, when, why, values before and after. Query: id.",
+        summary: "Every change of a patient and its rounds, newest first: who, when, why, values before and after. Query: id, page, per_page (1-500, default 50).",
         access: "every role (own wards)",
         input: None,
-        output: r#"[{"id":31,"entity":"round","entity_id":12,"patient_id":7,"action":"update","actor":"Nurse Linh Pham","at":"2026-11-30T10:02:00Z","reason":"pulse typed wrong","before":{"pulse_per_min":180},"after":{"pulse_per_min":108}}]"#,
-        errors: "401; 404",
+        output: r#"{"items":[{"id":31,"entity":"round","entity_id":12,"patient_id":7,"action":"update","actor":"Nurse Linh Pham","at":"2026-11-30T10:02:00Z","reason":"pulse typed wrong","before":{"pulse_per_min":180},"after":{"pulse_per_min":108}}],"total":1,"page":1,"per_page":50}"#,
+        errors: "401; 404; 422 bad paging",
     },
     Endpoint {
         method: "GET",

@@ -3,7 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 
@@ -11,6 +12,7 @@ use super::HistoryEntry;
 use super::entity;
 use crate::accounts::{Caller, Principal};
 use crate::error::AppError;
+use crate::paging::{Page, fetch_page};
 
 /// What was changed.
 #[derive(Debug, Clone, Copy)]
@@ -96,18 +98,16 @@ fn entry(model: entity::Model) -> HistoryEntry {
     }
 }
 
-/// The history of a patient and all its rounds, newest first. The caller
-/// must already have been allowed to see the patient.
+/// One page of the history of a patient and all its rounds, newest first.
+/// The caller must already have been allowed to see the patient.
 pub async fn of_patient(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     patient_id: i32,
-) -> Result<Vec<HistoryEntry>, AppError> {
-    Ok(entity::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<Page<HistoryEntry>, AppError> {
+    let query = entity::Entity::find()
         .filter(entity::Column::PatientId.eq(patient_id))
-        .order_by_desc(entity::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(entry)
-        .collect())
+        .order_by_desc(entity::Column::Id);
+    Ok(fetch_page(query, db, page, per_page).await?.map(entry))
 }

@@ -14,7 +14,7 @@ use super::{Alert, Kind, Notification, NotificationPage, Preference};
 use crate::accounts::{Caller, Role, service::users_of_ward};
 use crate::error::AppError;
 use crate::live::events::{self, Audience};
-use crate::paging::paging;
+use crate::paging::{fetch_page, paging};
 use crate::patients::entity as patient;
 use crate::server::db::begin_write;
 
@@ -137,20 +137,18 @@ pub async fn list(
     if query.unread_only {
         filter = filter.add(notification::Column::ReadAt.is_null());
     }
-    let paginator = notification::Entity::find()
+    let query = notification::Entity::find()
         .filter(filter)
-        .order_by_desc(notification::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?;
+        .order_by_desc(notification::Column::Id);
+    let found = fetch_page(query, db, page, per_page).await?;
     let unread = notification::Entity::find()
         .filter(mine)
         .filter(notification::Column::ReadAt.is_null())
         .count(db)
         .await?;
     Ok(NotificationPage {
-        items: items.into_iter().map(notification_of).collect(),
-        total,
+        items: found.items.into_iter().map(notification_of).collect(),
+        total: found.total,
         unread,
         page,
         per_page,

@@ -79,9 +79,14 @@ pub async fn delete_patient(id: i32, reason: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// `GET /api/patients/history`: every change of the patient and its rounds.
+/// `GET /api/patients/history`: every change of the patient and its rounds,
+/// newest first, a page at a time.
 #[server(prefix = "/api", endpoint = "patients/history", input = GetUrl)]
-pub async fn patient_history(id: i32) -> Result<Vec<HistoryEntry>, AppError> {
+pub async fn patient_history(
+    id: i32,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Page<HistoryEntry>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::history_of(&state.db, &caller, id).await
+    service::history_of(&state.db, &caller, id, page, per_page).await
 }

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 use super::entity;
@@ -20,7 +20,7 @@ use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
 use crate::notifications::service::notify;
 use crate::notifications::{Alert, Kind, Snapshot};
-use crate::paging::{Page, paging};
+use crate::paging::{Page, fetch_page, paging};
 use crate::rounds::ClinicalStatus;
 use crate::rounds::news2::Band;
 use crate::rounds::parse_time;
@@ -28,6 +28,8 @@ use crate::rounds::phase::{ManualPhase, Phase};
 use crate::server::db::begin_write;
 
 const DEFAULT_PER_PAGE: u64 = 25;
+/// Changes shown on one page of a patient's history.
+const HISTORY_PER_PAGE: u64 = 50;
 
 /// What a patient list asks for.
 #[derive(Debug, Clone, Default)]
@@ -314,20 +316,13 @@ pub async fn list(
         }
         select = select.filter(any);
     }
-    let paginator = select
+    let select = select
         .order_by_asc(entity::Column::LastName)
         .order_by_asc(entity::Column::FirstName)
-        .order_by_asc(entity::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page - 1).await?;
+        .order_by_asc(entity::Column::Id);
+    let rows = fetch_page(select, db, page, per_page).await?;
     let wards = ward_names(db).await?;
-    Ok(Page {
-        items: rows.into_iter().map(|m| patient_of(m, &wards)).collect(),
-        total,
-        page,
-        per_page,
-    })
+    Ok(rows.map(|m| patient_of(m, &wards)))
 }
 
 /// Every admitted patient the caller may see, by last and first name.
@@ -513,7 +508,10 @@ pub async fn history_of(
     db: &DatabaseConnection,
     caller: &Caller,
     id: i32,
-) -> Result<Vec<crate::history::HistoryEntry>, AppError> {
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Page<crate::history::HistoryEntry>, AppError> {
+    let (page, per_page) = paging(page, per_page, HISTORY_PER_PAGE)?;
     visible(db, caller, id).await?;
-    history::of_patient(db, id).await
+    history::of_patient(db, id, page, per_page).await
 }

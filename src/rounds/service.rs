@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, Value,
+    EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set, Value,
 };
 
 use super::entity;
@@ -22,7 +22,7 @@ use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
 use crate::notifications::service::notify;
 use crate::notifications::{Snapshot, alerts};
-use crate::paging::{Page, paging};
+use crate::paging::{Page, fetch_page, paging};
 use crate::patients::service::visible;
 use crate::server::db::begin_write;
 
@@ -145,18 +145,10 @@ pub async fn list(
     if let Some(to) = query.to {
         select = select.filter(entity::Column::MeasuredAt.lte(to));
     }
-    let paginator = select
+    let select = select
         .order_by_desc(entity::Column::MeasuredAt)
-        .order_by_desc(entity::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page - 1).await?;
-    Ok(Page {
-        items: rows.into_iter().map(round_of).collect(),
-        total,
-        page,
-        per_page,
-    })
+        .order_by_desc(entity::Column::Id);
+    Ok(fetch_page(select, db, page, per_page).await?.map(round_of))
 }
 
 /// One round.

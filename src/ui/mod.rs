@@ -4,5 +4,6 @@ pub mod chart;
 pub mod form;
 pub mod icons;
 pub mod layout;
+pub mod pager;
 pub mod time;
 pub mod url;

@@ -167,13 +167,15 @@ async fn a_manual_phase_wins_until_cleared_and_is_in_the_history() {
     )
     .await;
     assert_eq!(cleared["phase"]["phase"], "febrile", "{cleared}");
-    let history: Vec<Value> = get_json(
+    let history: Value = get_json(
         &admin,
         server.url("/api/patients/history"),
         &[("id", patient)],
     )
     .await;
-    let reasons: Vec<&str> = history
+    let reasons: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
         .iter()
         .filter(|h| h["action"] == "phase")
         .filter_map(|h| h["reason"].as_str())

@@ -69,13 +69,13 @@ async fn count(server: &TestServer, client: &reqwest::Client, patient: i64) -> (
         &[("patient_id", patient)],
     )
     .await;
-    let history: Vec<Value> = get_json(
+    let history: Value = get_json(
         client,
         server.url("/api/patients/history"),
         &[("id", patient)],
     )
     .await;
-    (rounds["total"].as_u64().unwrap(), history.len())
+    (rounds["total"].as_u64().unwrap(), history["total"].as_u64().unwrap() as usize)
 }
 
 #[tokio::test]
@@ -158,13 +158,13 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
             .await
             .unwrap();
         assert_eq!(corrected.status(), 200);
-        let history: Vec<Value> = get_json(
+        let history: Value = get_json(
             &gateway,
             server.url("/api/patients/history"),
             &[("id", patient)],
         )
         .await;
-        let correction = &history[0];
+        let correction = &history["items"][0];
         assert_eq!(correction["action"], "update");
         assert_eq!(correction["reason"], "pulse typed wrong");
         assert_eq!(correction["actor"], "API token “Bedside gateway”");
@@ -172,7 +172,7 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
         assert_eq!(correction["after"]["pulse_per_min"], 120);
         assert!(correction["at"].is_string());
         assert_eq!(
-            history.len(),
+            history["total"],
             1 + 6 + 1,
             "admission, six rounds, one correction"
         );

@@ -118,12 +118,25 @@ async fn patients_list_search_page_and_change_with_history() {
         changed.monitoring_interval_hours = Some("2".into());
         let updated = patients::update(conn, &nurse, eva, changed).await.unwrap();
         assert_eq!(updated.values.monitoring_interval_hours, 2);
-        let history = patients::history_of(conn, &nurse, eva).await.unwrap();
+        let history = patients::history_of(conn, &nurse, eva, None, None)
+            .await
+            .unwrap()
+            .items;
         assert_eq!(history[0].action, "update");
         assert_eq!(history[0].actor, "Nurse Linh Pham");
         let changes = history[0].changes();
         let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["bed", "monitoring_interval_hours"]);
+        let older = patients::history_of(conn, &nurse, eva, Some(2), Some(1))
+            .await
+            .unwrap();
+        assert_eq!((older.total, older.pages()), (2, 2));
+        assert_eq!(older.items.len(), 1);
+        assert_eq!(older.items[0].action, "create", "the admission is on page 2");
+        assert!(matches!(
+            patients::history_of(conn, &nurse, eva, Some(0), Some(501)).await,
+            Err(AppError::Invalid(errors)) if errors.len() == 2
+        ));
 
         let duplicate = patients::create(conn, &nurse, patient("Fay", "Ng", "H-4", ward_a)).await;
         assert!(
@@ -147,9 +160,10 @@ async fn patients_list_search_page_and_change_with_history() {
             patients::get(conn, &admin, eva).await,
             Err(AppError::NotFound(_))
         ));
-        let kept = vitalboard::history::service::of_patient(conn, eva)
+        let kept = vitalboard::history::service::of_patient(conn, eva, 1, 50)
             .await
-            .unwrap();
+            .unwrap()
+            .items;
         assert_eq!(kept[0].action, "delete");
         assert_eq!(kept[0].reason.as_deref(), Some("admitted twice"));
         assert_eq!(kept.len(), 3, "create, update and delete are all kept");
@@ -246,7 +260,10 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
             Err(AppError::NotFound(_))
         ));
 
-        let history = patients::history_of(conn, &nurse, p).await.unwrap();
+        let history = patients::history_of(conn, &nurse, p, None, None)
+            .await
+            .unwrap()
+            .items;
         let actions: Vec<(&str, &str)> = history
             .iter()
             .map(|h| (h.entity.as_str(), h.action.as_str()))

@@ -7,6 +7,7 @@ use super::can_write;
 use crate::live::ui::watch_stream;
 use crate::patients::api::list_patients;
 use crate::patients::{Patient, Status};
+use crate::ui::pager::Pager;
 use crate::ui::time::format_time;
 use crate::ui::url::percent_encode;
 
@@ -71,15 +72,10 @@ pub fn PatientsPage() -> impl IntoView {
                         }
                         .into_any(),
                         Ok(result) => {
-                            let pages = result.pages();
-                            let current = result.page;
+                            let (total, page, pages) = (result.total, result.page, result.pages());
                             view! {
                                 <PatientsTable patients=result.items />
-                                <nav class="pager" aria-label="Pages">
-                                    <span class="muted">{format!("{} patients · page {current} of {pages}", result.total)}</span>
-                                    {(current > 1).then(|| view! { <A href=link(current - 1)>"← Previous"</A> })}
-                                    {(current < pages).then(|| view! { <A href=link(current + 1)>"Next →"</A> })}
-                                </nav>
+                                <Pager total page pages noun="patients" link />
                             }
                             .into_any()
                         }

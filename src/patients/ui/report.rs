@@ -2,6 +2,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use super::{can_write, route_id};
 use crate::accounts::ui::signed_in_user;
@@ -18,7 +19,13 @@ use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
+use crate::ui::pager::Pager;
 use crate::ui::time::format_time;
+
+/// Rounds and changes listed on one page of the report.
+const ROWS_PER_PAGE: u64 = 50;
+/// How many of the newest rounds the latest values are looked for in.
+const LATEST_FROM_ROUNDS: u64 = 100;
 
 /// Everything about one patient: details, latest values, the rounds with
 /// their corrections, the form for a new round, and the change history.
@@ -55,13 +62,36 @@ pub fn PatientReportPage() -> impl IntoView {
         }
     });
 
+    // The rounds table and the history are paged, each by its own query
+    // parameter; the latest values always come from the newest rounds.
+    let query = use_query_map();
+    let page_of = move |name: &str| {
+        query
+            .read()
+            .get(name)
+            .and_then(|p| p.parse::<u64>().ok())
+            .filter(|p| *p > 0)
+            .unwrap_or(1)
+    };
+    let rounds_page = Memo::new(move |_| page_of("rounds_page"));
+    let history_page = Memo::new(move |_| page_of("history_page"));
+    let link = move |rounds: u64, history: u64| {
+        let id = id.get_untracked().unwrap_or_default();
+        format!("/patients/{id}?rounds_page={rounds}&history_page={history}")
+    };
+
     let patient = per_patient(id, changes, get_patient);
     let details = per_patient(id, detail_changes, get_patient);
-    let rounds = per_patient(id, changes, |id| {
-        list_rounds(id, None, None, None, Some(100))
+    let latest = per_patient(id, changes, |id| {
+        list_rounds(id, None, None, None, Some(LATEST_FROM_ROUNDS))
+    });
+    let rounds = per_patient_page(id, changes, rounds_page.into(), |id, page| {
+        list_rounds(id, None, None, Some(page), Some(ROWS_PER_PAGE))
     });
     let status = per_patient(id, changes, patient_status);
-    let history = per_patient(id, changes, patient_history);
+    let history = per_patient_page(id, changes, history_page.into(), |id, page| {
+        patient_history(id, Some(page), Some(ROWS_PER_PAGE))
+    });
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the patient…"</p> }>
@@ -71,7 +101,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     Err(e) => return view! { <NotVisible error=e /> }.into_any(),
                 };
                 let status = status.await;
-                let rounds = rounds.await;
+                let latest = latest.await;
                 let writer = can_write();
                 view! {
                     <Title text=patient.full_name() />
@@ -87,7 +117,7 @@ pub fn PatientReportPage() -> impl IntoView {
                         .into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
-                    {match rounds {
+                    {match latest {
                         Ok(page) => view! { <LatestValues rounds=page.items /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
@@ -111,21 +141,35 @@ pub fn PatientReportPage() -> impl IntoView {
                 let history = history.await;
                 let writer = can_write();
                 view! {
-                    {rounds.ok().map(|page| view! {
-                        <section class="card" aria-labelledby="rounds-title">
-                            <h2 id="rounds-title">{format!("Charting rounds ({})", page.total)}</h2>
-                            {if page.items.is_empty() {
-                                view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
-                            } else {
-                                view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
-                            }}
-                        </section>
+                    {rounds.ok().map(|page| {
+                        let (total, current, pages) = (page.total, page.page, page.pages());
+                        let history_page = history_page.get_untracked();
+                        view! {
+                            <section class="card" id="rounds" aria-labelledby="rounds-title">
+                                <h2 id="rounds-title">{format!("Charting rounds ({total})")}</h2>
+                                {if page.items.is_empty() {
+                                    view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
+                                } else {
+                                    view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
+                                }}
+                                {(pages > 1).then(|| view! {
+                                    <Pager total page=current pages noun="rounds" link=move |n| format!("{}#rounds", link(n, history_page)) />
+                                })}
+                            </section>
+                        }
                     })}
-                    {history.ok().map(|entries| view! {
-                        <section class="card" aria-labelledby="history-title">
-                            <h2 id="history-title">"Change history"</h2>
-                            <HistoryList entries />
-                        </section>
+                    {history.ok().map(|page| {
+                        let (total, current, pages) = (page.total, page.page, page.pages());
+                        let rounds_page = rounds_page.get_untracked();
+                        view! {
+                            <section class="card" id="history" aria-labelledby="history-title">
+                                <h2 id="history-title">"Change history"</h2>
+                                <HistoryList entries=page.items />
+                                {(pages > 1).then(|| view! {
+                                    <Pager total page=current pages noun="changes" link=move |n| format!("{}#history", link(rounds_page, n)) />
+                                })}
+                            </section>
+                        }
                     })}
                 }
             })}
@@ -143,10 +187,25 @@ where
     T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 {
+    per_patient_page(id, changes, Signal::stored(1), move |id, _| fetch(id))
+}
+
+/// A page of a list of the patient of this page, loaded again after every
+/// change and when another page is asked for.
+fn per_patient_page<T, Fut>(
+    id: Memo<Option<i32>>,
+    changes: RwSignal<usize>,
+    page: Signal<u64>,
+    fetch: impl Fn(i32, u64) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
     Resource::new(
-        move || (id.get(), changes.get()),
-        move |(id, _)| {
-            let request = id.map(&fetch);
+        move || (id.get(), changes.get(), page.get()),
+        move |(id, _, page)| {
+            let request = id.map(|id| fetch(id, page));
             async move {
                 match request {
                     Some(request) => request.await,
