@@ -9,14 +9,16 @@ use crate::accounts::ui::admin::AdminPage;
 use crate::accounts::ui::login::LoginPage;
 use crate::accounts::ui::profile::ProfilePage;
 use crate::accounts::ui::provide_user_context;
+use crate::display::ui::provide_display_context;
 use crate::docs::ui::ApiPage;
-use crate::notifications::ui::{NotificationsPage, SettingsPage};
+use crate::notifications::ui::NotificationsPage;
 use crate::patients::ui::dashboard::DashboardPage;
 use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
 use crate::patients::ui::list::PatientsPage;
 use crate::patients::ui::report::PatientReportPage;
 use crate::rounds::ui::correct::CorrectRoundPage;
 use crate::ui::layout::Layout;
+use crate::ui::settings::SettingsPage;
 
 /// The HTML document every page is rendered into.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_user_context();
+    provide_display_context();
     mark_hydrated();
     // Every page waits for its data before the first byte (`SsrMode::Async`),
     // so it is complete without JavaScript.

@@ -272,6 +272,7 @@ fn course_rounds(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::display::Zone;
 
     #[test]
     fn courses_are_deterministic_and_valid() {
@@ -296,9 +297,11 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.len() >= 25, "a round every 4 hours for 5 days");
         for round in &a {
-            round.parse(now).expect("every generated round is valid");
+            round
+                .parse(now, &Zone::default())
+                .expect("every generated round is valid");
         }
-        let last = a.last().unwrap().parse(now).unwrap();
+        let last = a.last().unwrap().parse(now, &Zone::default()).unwrap();
         assert!(last.temperature_c.unwrap() <= 37.5, "the fever has broken");
         let lowest_platelets = a
             .iter()

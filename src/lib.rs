@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod display;
 pub mod docs;
 pub mod error;
 pub mod history;

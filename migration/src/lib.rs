@@ -8,6 +8,7 @@ mod m20261130_000002_accounts;
 mod m20261130_000003_clinical_records;
 mod m20261130_000004_live_events;
 mod m20261130_000005_clinical_alerts;
+mod m20261130_000006_display_preferences;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_clinical_records::Migration),
             Box::new(m20261130_000004_live_events::Migration),
             Box::new(m20261130_000005_clinical_alerts::Migration),
+            Box::new(m20261130_000006_display_preferences::Migration),
         ]
     }
 }

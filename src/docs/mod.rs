@@ -256,7 +256,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "GET",
         path: "/api/rounds",
-        summary: "A patient's rounds, newest first. Query: patient_id, from, to (RFC 3339 or YYYY-MM-DDTHH:MM UTC), page, per_page (1-500, default 50).",
+        summary: "A patient's rounds, newest first. Query: patient_id, from, to (RFC 3339, or YYYY-MM-DDTHH:MM in the hospital's time zone), page, per_page (1-500, default 50).",
         access: "every role (own wards)",
         input: None,
         output: r#"{"items":[{"id":12,"patient_id":7,"recorded_by":"Nurse Linh Pham","created_at":"…","updated_at":"…","measured_at":"2026-11-30T09:30:00Z","shift":"day","on_oxygen":false,"consciousness":"A","warning_signs":["abdominal_pain"],"clinical_notes":null,"medical_advice":null,"temperature_c":37.2,"pulse_per_min":108,"respiration_per_min":22,"systolic_mmhg":95,"diastolic_mmhg":70,"spo2_percent":96,"hematocrit_percent":46.0,"platelets_k_per_ul":62.0,"…":"every other measurement, null when not taken"}],"total":1,"page":1,"per_page":50}"#,
@@ -395,6 +395,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
         input: Some(r#"{"enabled":["round_due","critical_phase","warning_sign","news2_rose"]}"#),
         output: r#"[{"kind":"round_due","enabled":true},{"kind":"admitted","enabled":false}]"#,
         errors: "401; 403 API tokens; 422 unknown kind",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/settings/display",
+        summary: "How times and temperatures are shown to you: temperature unit (C or F), clock (24 or 12) and the hospital's time zone with its UTC offsets. Before signing in, and for API tokens, the defaults.",
+        access: "anyone",
+        input: None,
+        output: r#"{"temperature":"Celsius","clock":"H24","zone":{"name":"Asia/Ho_Chi_Minh","spans":[{"from":-9223372036854775808,"offset_seconds":25200,"abbreviation":"+07"}]}}"#,
+        errors: "401 bad token",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/settings/display/save",
+        summary: "Choose the temperature unit (C or F) and the clock (24 or 12) you see.",
+        access: "signed-in users (not API tokens)",
+        input: Some(r#"{"display":{"temperature_unit":"F","clock":"12"}}"#),
+        output: r#"{"temperature":"Fahrenheit","clock":"H12","zone":{"name":"UTC","spans":[…]}}"#,
+        errors: "401; 403 API tokens; 422 naming each bad field",
     },
 ];
 

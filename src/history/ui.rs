@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use super::HistoryEntry;
+use crate::display::ui::use_display;
 use crate::ui::form::field_label;
-use crate::ui::time::format_time;
 
 fn describe(entry: &HistoryEntry) -> String {
     let what = match entry.entity.as_str() {
@@ -24,6 +24,7 @@ fn describe(entry: &HistoryEntry) -> String {
 /// Every change of a patient and its rounds: who, when, why, and what.
 #[component]
 pub fn HistoryList(entries: Vec<HistoryEntry>) -> impl IntoView {
+    let display = use_display();
     view! {
         <ol class="history" data-testid="history">
             {entries
@@ -34,7 +35,7 @@ pub fn HistoryList(entries: Vec<HistoryEntry>) -> impl IntoView {
                         <li>
                             <div>
                                 <strong>{describe(&entry)}</strong>
-                                <span class="muted">" · "{format_time(entry.at)}</span>
+                                <span class="muted">" · "{display.time(entry.at)}</span>
                             </div>
                             {entry.reason.clone().map(|r| view! { <div class="reason">"Reason: "{r}</div> })}
                             {(!changes.is_empty())

@@ -13,11 +13,11 @@ use sea_orm::{
 use super::entity::reminder;
 use super::service::notify;
 use super::{Alert, Kind};
+use crate::display::service::hospital;
 use crate::error::AppError;
 use crate::live::events;
 use crate::patients::entity as patient;
 use crate::server::db::begin_write;
-use crate::ui::time::format_time;
 
 /// The newest due time that has passed: the last round (or the admission)
 /// plus whole monitoring intervals. `None` while the first is still ahead.
@@ -34,6 +34,7 @@ pub fn last_due(
 /// Sends the reminders that are due now; returns how many due times were
 /// newly noticed.
 pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let display = hospital();
     let admitted = patient::Entity::find()
         .filter(patient::Column::DischargedAt.is_null())
         .all(db)
@@ -66,8 +67,11 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
             .map(|b| format!(", bed {b}"))
             .unwrap_or_default();
         let since = match p.last_round_at {
-            Some(at) => format!("the last round was at {}", format_time(at)),
-            None => format!("no round since admission at {}", format_time(p.admitted_at)),
+            Some(at) => format!("the last round was at {}", display.time(at)),
+            None => format!(
+                "no round since admission at {}",
+                display.time(p.admitted_at)
+            ),
         };
         let alert = Alert {
             kind: Kind::RoundDue,
@@ -75,7 +79,7 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
             reason: format!(
                 "Rounds every {} h; {since}, so one was due at {}.",
                 p.monitoring_interval_hours,
-                format_time(due)
+                display.time(due)
             ),
         };
         notify(&txn, &p, &alert).await?;

@@ -11,10 +11,10 @@ use super::api::{
     notification_preferences,
 };
 use super::{Kind, Notification};
+use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::{use_live, watch_stream};
 use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::icons::{Icon, IconView};
-use crate::ui::time::format_time;
 
 /// How many toasts are shown at once.
 const TOASTS: usize = 4;
@@ -159,6 +159,7 @@ pub fn NotificationsPage() -> impl IntoView {
             <ErrorBox error=action_error(mark) />
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    display_ready().await;
                     match page.await {
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">"No notifications."</p> }.into_any(),
@@ -193,7 +194,7 @@ fn NotificationItem(n: Notification, mark: ServerAction<MarkNotificationsRead>) 
                 </p>
                 <p><strong>{n.message.clone()}</strong></p>
                 <p class="muted">{n.reason.clone()}</p>
-                <p class="small muted">{format_time(n.created_at)}</p>
+                <p class="small muted">{use_display().time(n.created_at)}</p>
             </div>
             <div class="notification-actions">
                 {n.patient_id.map(|p| view! { <A href=format!("/patients/{p}") attr:class="button secondary small">"Open the patient"</A> })}
@@ -208,20 +209,19 @@ fn NotificationItem(n: Notification, mark: ServerAction<MarkNotificationsRead>) 
     }
 }
 
-/// The settings page: which kinds of notification to receive.
+/// Which kinds of notification to receive, on the settings page.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn NotificationSettings() -> impl IntoView {
     let save = ServerAction::<SaveNotificationPreferences>::new();
     let changes = RwSignal::new(0);
     count_successes(changes, save);
     let preferences = Resource::new(move || changes.get(), |_| notification_preferences());
     view! {
-        <Title text="Settings" />
         <section class="card" aria-labelledby="notify-title">
             <h2 id="notify-title">"Notifications you receive"</h2>
             <p class="muted">
                 "Each kind is sent for the patients of your wards as it happens, shown as a toast and
-                listed under the bell. Times are shown in UTC."
+                listed under the bell."
             </p>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::rules::{Checks, check_name};
+use crate::display::Zone;
 use crate::error::{AppError, FieldError};
 use crate::rounds::{FUTURE_TOLERANCE_MINUTES, parse_time};
 
@@ -73,7 +74,7 @@ pub struct PatientInput {
     pub sex: Option<String>,
     pub ward_id: Option<String>,
     pub bed: Option<String>,
-    /// RFC 3339 or `YYYY-MM-DDTHH:MM` (UTC); empty means now.
+    /// RFC 3339 or `YYYY-MM-DDTHH:MM` (the hospital's time); empty means now.
     pub admitted_at: Option<String>,
     /// Hours between rounds, 1–6.
     pub monitoring_interval_hours: Option<String>,
@@ -110,7 +111,7 @@ fn bounded(field: &str, value: Option<&str>, max: usize, checks: &mut Checks) ->
 impl PatientInput {
     /// Validates the patient; every offending field is named with what is
     /// allowed.
-    pub fn parse(&self, now: DateTime<Utc>) -> Result<PatientValues, AppError> {
+    pub fn parse(&self, now: DateTime<Utc>, zone: &Zone) -> Result<PatientValues, AppError> {
         let mut checks = Checks::default();
         let first_name = self.first_name.trim().to_owned();
         let last_name = self.last_name.trim().to_owned();
@@ -159,7 +160,7 @@ impl PatientInput {
         };
         let admitted_at = match present(&self.admitted_at) {
             None => now,
-            Some(text) => match parse_time(text) {
+            Some(text) => match parse_time(text, zone) {
                 Some(t) if t <= now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) => t,
                 Some(_) => {
                     checks.add(Err(FieldError::new(
@@ -171,7 +172,7 @@ impl PatientInput {
                 None => {
                     checks.add(Err(FieldError::new(
                         "admitted_at",
-                        "must be a date and time such as 2026-11-30T14:05 (UTC)",
+                        "must be a date and time such as 2026-11-30T14:05 (the hospital's time)",
                     )));
                     now
                 }
@@ -215,8 +216,8 @@ impl PatientInput {
 }
 
 impl PatientValues {
-    /// The values as they would be typed into the form again.
-    pub fn to_input(&self) -> PatientInput {
+    /// The values as they would be typed into the form again, times in `zone`.
+    pub fn to_input(&self, zone: &Zone) -> PatientInput {
         PatientInput {
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
@@ -226,7 +227,11 @@ impl PatientValues {
             sex: Some(self.sex.as_str().to_owned()),
             ward_id: Some(self.ward_id.to_string()),
             bed: self.bed.clone(),
-            admitted_at: Some(self.admitted_at.format("%Y-%m-%dT%H:%M").to_string()),
+            admitted_at: Some(
+                zone.local(self.admitted_at)
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string(),
+            ),
             monitoring_interval_hours: Some(self.monitoring_interval_hours.to_string()),
             spo2_scale2: Some(self.spo2_scale2.to_string()),
         }
@@ -362,12 +367,17 @@ mod tests {
 
     #[test]
     fn a_good_patient_parses() {
-        let v = input().parse(now()).unwrap();
+        let v = input().parse(now(), &Zone::default()).unwrap();
         assert_eq!(v.first_name, "Katherine");
         assert_eq!(v.sex, Sex::Female);
         assert_eq!(v.monitoring_interval_hours, 6);
         assert!(!v.spo2_scale2);
-        assert_eq!(v.to_input().parse(now()).unwrap(), v);
+        assert_eq!(
+            v.to_input(&Zone::default())
+                .parse(now(), &Zone::default())
+                .unwrap(),
+            v
+        );
     }
 
     #[test]
@@ -383,7 +393,7 @@ mod tests {
             monitoring_interval_hours: Some("7".into()),
             ..Default::default()
         };
-        let Err(AppError::Invalid(errors)) = bad.parse(now()) else {
+        let Err(AppError::Invalid(errors)) = bad.parse(now(), &Zone::default()) else {
             panic!("invalid")
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -409,7 +419,7 @@ mod tests {
             discharged_at: None,
             created_at: now(),
             updated_at: now(),
-            values: input().parse(now()).unwrap(),
+            values: input().parse(now(), &Zone::default()).unwrap(),
             status: StoredStatus::default(),
         };
         assert_eq!(

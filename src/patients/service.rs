@@ -15,6 +15,7 @@ use super::entity;
 use super::{Patient, PatientInput, PatientValues, Sex, Status, StoredStatus};
 use crate::accounts::entity::ward;
 use crate::accounts::{Caller, WardScope};
+use crate::display::zones;
 use crate::error::{AppError, FieldError};
 use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
@@ -267,7 +268,7 @@ async fn commit_change(
 
 /// Parses the input and checks the ward is one the caller may use.
 fn checked_values(caller: &Caller, input: &PatientInput) -> Result<PatientValues, AppError> {
-    let values = input.parse(Utc::now())?;
+    let values = input.parse(Utc::now(), zones::hospital())?;
     if !caller.wards.includes(values.ward_id) {
         return Err(AppError::invalid("ward_id", "choose one of your wards"));
     }
@@ -423,10 +424,10 @@ pub async fn discharge(
     let now = Utc::now();
     let at = match at.map(str::trim).filter(|t| !t.is_empty()) {
         None => now,
-        Some(text) => parse_time(text).ok_or_else(|| {
+        Some(text) => parse_time(text, zones::hospital()).ok_or_else(|| {
             AppError::invalid(
                 "discharged_at",
-                "must be a date and time such as 2026-11-30T14:05 (UTC)",
+                "must be a date and time such as 2026-11-30T14:05 (the hospital's time) or RFC 3339",
             )
         })?,
     };

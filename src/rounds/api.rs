@@ -16,10 +16,10 @@ pub(crate) fn optional_time(
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
     text.filter(|t| !t.trim().is_empty())
         .map(|t| {
-            super::parse_time(&t).ok_or_else(|| {
+            super::parse_time(&t, crate::display::zones::hospital()).ok_or_else(|| {
                 AppError::invalid(
                     field,
-                    "must be a date and time such as 2026-11-30T14:05 (UTC) or RFC 3339",
+                    "must be a date and time such as 2026-11-30T14:05 (the hospital's time) or RFC 3339",
                 )
             })
         })

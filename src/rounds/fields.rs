@@ -198,10 +198,11 @@ macro_rules! numeric_fields {
                 }
             }
 
-            /// The values as they would be typed into the form again.
-            pub fn to_input(&self) -> RoundInput {
+            /// The values as they would be typed into the form again, times
+            /// in `zone`.
+            pub fn to_input(&self, zone: &crate::display::Zone) -> RoundInput {
                 RoundInput {
-                    measured_at: Some(self.measured_at.format("%Y-%m-%dT%H:%M:%S").to_string()),
+                    measured_at: Some(zone.local(self.measured_at).format("%Y-%m-%dT%H:%M:%S").to_string()),
                     shift: Some(self.shift.as_str().to_owned()),
                     on_oxygen: self.on_oxygen.map(|b| b.to_string()),
                     consciousness: self.consciousness.map(|c| c.code().to_owned()),

@@ -16,6 +16,7 @@ pub mod ui;
 use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::display::Zone;
 use crate::error::{AppError, FieldError};
 pub use fields::{FieldSpec, Group, NUMERIC_FIELDS, RoundInput, RoundValues};
 
@@ -180,8 +181,9 @@ fn optional_text(
     Some(text.to_owned())
 }
 
-/// Reads a measurement time: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` taken as UTC.
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+/// Reads a time: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` as a wall-clock time
+/// of `zone` (the hospital's).
+pub fn parse_time(text: &str, zone: &Zone) -> Option<DateTime<Utc>> {
     let text = text.trim();
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -190,15 +192,15 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
             ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
                 .iter()
                 .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-                .map(|t| t.and_utc())
+                .map(|t| zone.instant(t))
         })
 }
 
 impl RoundInput {
     /// Validates the whole round against the rules of the product brief.
     /// Every offending field is named with what is allowed; `now` bounds
-    /// the measurement time.
-    pub fn parse(&self, now: DateTime<Utc>) -> Result<RoundValues, AppError> {
+    /// the measurement time, written in `zone` unless it has an offset.
+    pub fn parse(&self, now: DateTime<Utc>, zone: &Zone) -> Result<RoundValues, AppError> {
         let mut errors = Vec::new();
         // Times are kept to the second, as the form shows them.
         let now = now.trunc_subsecs(0);
@@ -210,7 +212,7 @@ impl RoundInput {
         {
             None => now,
             Some(text) => {
-                match parse_time(text) {
+                match parse_time(text, zone) {
                     Some(t) if t > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) => {
                         errors.push(FieldError::new(
                         "measured_at",
@@ -222,7 +224,7 @@ impl RoundInput {
                     None => {
                         errors.push(FieldError::new(
                             "measured_at",
-                            "must be a date and time such as 2026-11-30T14:05 (UTC) or RFC 3339",
+                            "must be a date and time such as 2026-11-30T14:05 (the hospital's time) or RFC 3339",
                         ));
                         now
                     }
@@ -356,6 +358,29 @@ impl RoundValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_without_an_offset_are_read_in_the_hospital_zone() {
+        let plus_seven = Zone {
+            name: "Asia/Ho_Chi_Minh".into(),
+            spans: vec![crate::display::ZoneSpan {
+                from: i64::MIN,
+                offset_seconds: 7 * 3600,
+                abbreviation: "+07".into(),
+            }],
+        };
+        let expected = "2026-11-30T14:05:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(parse_time("2026-11-30T21:05", &plus_seven), Some(expected));
+        assert_eq!(
+            parse_time("2026-11-30T14:05:00Z", &plus_seven),
+            Some(expected)
+        );
+        assert_eq!(
+            parse_time("2026-11-30T14:05", &Zone::default()),
+            Some(expected)
+        );
+        assert_eq!(parse_time("yesterday", &plus_seven), None);
+    }
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
@@ -383,7 +408,7 @@ mod tests {
 
     #[test]
     fn a_good_round_parses_into_typed_values() {
-        let values = input().parse(now()).unwrap();
+        let values = input().parse(now(), &Zone::default()).unwrap();
         assert_eq!(
             values.measured_at,
             Utc.with_ymd_and_hms(2026, 11, 30, 9, 30, 0).unwrap()
@@ -400,7 +425,10 @@ mod tests {
         );
         assert_eq!(values.numeric("pulse_per_min"), Some(112.0));
         assert_eq!(
-            values.to_input().parse(now()).unwrap(),
+            values
+                .to_input(&Zone::default())
+                .parse(now(), &Zone::default())
+                .unwrap(),
             values,
             "typed back in, the same"
         );
@@ -419,7 +447,7 @@ mod tests {
             clinical_notes: Some("x".repeat(NOTE_MAX + 1)),
             ..Default::default()
         };
-        let Err(AppError::Invalid(errors)) = bad.parse(now()) else {
+        let Err(AppError::Invalid(errors)) = bad.parse(now(), &Zone::default()) else {
             panic!("should be invalid")
         };
         let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -445,8 +473,10 @@ mod tests {
             measured_at: Some("2026-11-30T10:05:00Z".into()),
             ..Default::default()
         };
-        assert!(within.parse(now()).is_ok());
-        let empty = RoundInput::default().parse(now()).unwrap();
+        assert!(within.parse(now(), &Zone::default()).is_ok());
+        let empty = RoundInput::default()
+            .parse(now(), &Zone::default())
+            .unwrap();
         assert_eq!(empty.measured_at, now());
         assert_eq!(empty.shift, Shift::Day);
     }
@@ -459,7 +489,7 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            bad.parse(now())
+            bad.parse(now(), &Zone::default())
                 .unwrap_err()
                 .to_string()
                 .contains("diastolic_mmhg")

@@ -16,6 +16,7 @@ use super::{
     WarningSign, phase, series,
 };
 use crate::accounts::Caller;
+use crate::display::zones;
 use crate::error::AppError;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
@@ -212,7 +213,7 @@ pub async fn record(
     input: &RoundInput,
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
-    let values = input.parse(Utc::now())?;
+    let values = input.parse(Utc::now(), zones::hospital())?;
     let txn = begin_write(db).await?;
     let patient = admitted_patient(&txn, caller, patient_id).await?;
     let round = insert(&txn, caller, audience_of(&patient), patient_id, &values).await?;
@@ -233,7 +234,7 @@ pub async fn record_many(
     let now = Utc::now();
     let mut all_values = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
-        match input.parse(now) {
+        match input.parse(now, zones::hospital()) {
             Ok(values) => all_values.push(values),
             Err(AppError::Invalid(errors)) => {
                 return Err(AppError::Invalid(
@@ -278,7 +279,7 @@ pub async fn correct(
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
     let reason = check_reason(reason);
-    let values = input.parse(Utc::now());
+    let values = input.parse(Utc::now(), zones::hospital());
     let (reason, values) = match (reason, values) {
         (Ok(r), Ok(v)) => (r, v),
         (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {

@@ -64,6 +64,9 @@ pub struct Config {
     /// How often to look for patients whose round is due
     /// (`VITALBOARD_REMINDER_CHECK_MS`).
     pub reminder_check: std::time::Duration,
+    /// The hospital's time zone, in which users who chose none see times
+    /// (`VITALBOARD_TIME_ZONE`, an IANA name; UTC unless set).
+    pub time_zone: String,
 }
 
 /// How often to look for due rounds unless configured.
@@ -96,6 +99,7 @@ impl Config {
             max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
             event_poll: DEFAULT_EVENT_POLL,
             reminder_check: DEFAULT_REMINDER_CHECK,
+            time_zone: DEFAULT_TIME_ZONE.into(),
         }
     }
 
@@ -163,7 +167,27 @@ impl Config {
                 .map_or(DEFAULT_EVENT_POLL, std::time::Duration::from_millis),
             reminder_check: env_number("VITALBOARD_REMINDER_CHECK_MS")?
                 .map_or(DEFAULT_REMINDER_CHECK, std::time::Duration::from_millis),
+            time_zone: env_time_zone()?,
         })
+    }
+}
+
+/// The time zone of the hospital unless configured.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
+
+/// `VITALBOARD_TIME_ZONE`, which must name a zone of the IANA database.
+fn env_time_zone() -> Result<String, StartupError> {
+    let name = std::env::var("VITALBOARD_TIME_ZONE").unwrap_or_default();
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(DEFAULT_TIME_ZONE.into());
+    }
+    if crate::display::zones::exists(name) {
+        Ok(name.to_owned())
+    } else {
+        Err(StartupError::Config(format!(
+            "VITALBOARD_TIME_ZONE is '{name}'; use a time zone name such as Asia/Ho_Chi_Minh"
+        )))
     }
 }
 

@@ -106,6 +106,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
 /// Connects the database, applies migrations, makes sure an administrator
 /// (and in demo mode the demo accounts) exist, and builds the state.
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+    crate::display::zones::set_hospital(&config.time_zone).map_err(StartupError::Config)?;
     let db = db::connect(&config.database_url).await?;
     if config.demo {
         seed(&db, crate::demo::DEFAULT_SEED).await?;

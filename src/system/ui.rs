@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::api::system_status;
-use crate::ui::time::format_time;
+use crate::display::ui::use_display;
 
 /// A card with the server's version and database state, and a button that
 /// asks the server again.
@@ -47,7 +47,7 @@ pub fn SystemStatusCard() -> impl IntoView {
                                         </div>
                                         <div>
                                             <dt>"Server time"</dt>
-                                            <dd data-testid="server-time">{format_time(s.server_time)}</dd>
+                                            <dd data-testid="server-time">{use_display().time(s.server_time)}</dd>
                                         </div>
                                         <div>
                                             <dt>"Version"</dt>

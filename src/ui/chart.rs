@@ -1,13 +1,15 @@
-//! Our own SVG line charts: one time axis, a left and an optional right
-//! value axis, shaded threshold bands, a legend, and a tooltip (the
-//! point's `<title>`) with the exact value and time. Server-rendered, so
-//! the charts are there without JavaScript too.
+//! Our own SVG line charts: one time axis in the hospital's time, a left
+//! and an optional right value axis, shaded threshold bands, a legend, and
+//! a tooltip with the exact value and time that shows on hover, on tap and
+//! on keyboard focus (plain CSS, so it works without JavaScript too).
+//! Server-rendered, so the charts are there before the page hydrates.
 
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
+use crate::display::ui::use_display;
+use crate::display::{Display, Zone};
 use crate::rounds::series::{FluidPeriod, Point};
-use crate::ui::time::format_time;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 264.0;
@@ -86,25 +88,59 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Tick times across `from..=to`: whole hours for a day, whole days for
-/// longer, about `target` of them.
-pub fn time_ticks(from: DateTime<Utc>, to: DateTime<Utc>, target: usize) -> Vec<DateTime<Utc>> {
+/// Tick times across `from..=to`: whole hours of `zone` for a day, its
+/// midnights for longer, about `target` of them.
+pub fn time_ticks(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    target: usize,
+    zone: &Zone,
+) -> Vec<DateTime<Utc>> {
     let span_hours = (to - from).num_hours().max(1);
     let steps = [1, 2, 3, 4, 6, 12, 24, 48, 72, 168, 336, 720];
     let step = steps
         .into_iter()
         .find(|h| span_hours / h <= target as i64)
-        .unwrap_or(720);
-    let step = Duration::hours(step);
-    let start = from.timestamp();
-    let first = start - start.rem_euclid(step.num_seconds()) + step.num_seconds();
+        .unwrap_or(720)
+        * 3600;
+    // Count in wall-clock seconds of the zone, so ticks fall on its hours.
+    let start = zone.local(from).and_utc().timestamp();
+    let mut local = start - start.rem_euclid(step) + step;
     let mut ticks = Vec::new();
-    let mut t = DateTime::from_timestamp(first, 0).unwrap_or(from);
-    while t <= to {
-        ticks.push(t);
-        t += step;
+    while let Some(wall) = DateTime::from_timestamp(local, 0) {
+        let t = zone.instant(wall.naive_utc());
+        if t > to {
+            break;
+        }
+        if t >= from && ticks.last().is_none_or(|last| *last < t) {
+            ticks.push(t);
+        }
+        local += step;
     }
     ticks
+}
+
+/// Width of a tooltip line in the chart's units, from its length.
+const TIP_CHAR: f64 = 6.4;
+
+/// A tooltip box with two lines near (`x`, `y`): above the point, or below
+/// it near the top, and always inside the plot.
+fn tooltip(x: f64, y: f64, first: String, second: String) -> impl IntoView {
+    let width = first.chars().count().max(second.chars().count()) as f64 * TIP_CHAR + 14.0;
+    let height = 36.0;
+    let left = (x - width / 2.0).clamp(2.0, WIDTH - width - 2.0);
+    let top = if y - height - 8.0 < 2.0 {
+        y + 10.0
+    } else {
+        y - height - 8.0
+    };
+    view! {
+        <g class="tip" aria-hidden="true">
+            <rect x=left y=top width=width height=height rx="5" />
+            <text x=left + 7.0 y=top + 15.0>{first}</text>
+            <text x=left + 7.0 y=top + 29.0 class="tip-time">{second}</text>
+        </g>
+    }
 }
 
 fn domain(axis: Axis, lines: &[Line], right: bool) -> (f64, f64) {
@@ -120,22 +156,23 @@ fn domain(axis: Axis, lines: &[Line], right: bool) -> (f64, f64) {
     )
 }
 
-/// Grid lines, value ticks on both sides, units, and time ticks.
+/// Grid lines, value ticks on both sides, units, and time ticks over
+/// `(from, to)`.
 fn axes(
+    display: &Display,
     x: Scale,
     left: Scale,
     right: Option<Scale>,
     left_unit: &'static str,
     right_unit: Option<&'static str>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> impl IntoView + use<> {
     let day = to - from <= Duration::hours(25);
-    let tick_label = move |t: DateTime<Utc>| {
+    let tick_label = |t: DateTime<Utc>| {
         if day {
-            t.format("%H:%M").to_string()
+            display.time_of_day(t)
         } else {
-            t.format("%d %b").to_string()
+            display.day(t)
         }
     };
     view! {
@@ -159,7 +196,7 @@ fn axes(
         })}
         <text class="axis-unit" x=4.0 y=14.0>{left_unit}</text>
         {right_unit.map(|u| view! { <text class="axis-unit" x=WIDTH - 4.0 y=14.0 text-anchor="end">{u}</text> })}
-        {time_ticks(from, to, 6)
+        {time_ticks(from, to, 6, &display.zone)
             .into_iter()
             .map(|t| {
                 let px = x.map(t.timestamp() as f64);
@@ -192,6 +229,7 @@ pub fn Chart(
     lines: Vec<Line>,
     #[prop(optional)] thresholds: Vec<Threshold>,
 ) -> impl IntoView {
+    let display = use_display();
     let x = Scale {
         domain: (from.timestamp() as f64, to.timestamp() as f64),
         range: (LEFT, WIDTH - RIGHT),
@@ -263,7 +301,7 @@ pub fn Chart(
                         }
                     })
                     .collect_view()}
-                {axes(x, left_scale, right_scale, left.unit, right.map(|a| a.unit), from, to)}
+                {axes(&display, x, left_scale, right_scale, left.unit, right.map(|a| a.unit), (from, to))}
                 {lines
                     .into_iter()
                     .map(|l| {
@@ -281,15 +319,25 @@ pub fn Chart(
                                 {l.points
                                     .into_iter()
                                     .map(|p| {
-                                        let px = x.map(p.at.timestamp() as f64);
-                                        let tip = if p.count > 1 {
-                                            format!("{label} {}–{} {unit} ({} values, last {}) · until {}", number(p.min), number(p.max), p.count, number(p.last), format_time(p.at))
+                                        let (px, py) = (x.map(p.at.timestamp() as f64), s.map(p.last));
+                                        let value = if p.count > 1 {
+                                            format!("{label} {}–{} {unit} ({} values, last {})", number(p.min), number(p.max), p.count, number(p.last))
                                         } else {
-                                            format!("{label} {} {unit} · {}", number(p.last), format_time(p.at))
+                                            format!("{label} {} {unit}", number(p.last))
                                         };
+                                        let time = if p.count > 1 {
+                                            format!("until {}", display.time(p.at))
+                                        } else {
+                                            display.time(p.at)
+                                        };
+                                        let aria = format!("{value}, {time}");
                                         view! {
-                                            {(p.count > 1).then(|| view! { <line class="range" x1=px x2=px y1=s.map(p.min) y2=s.map(p.max) /> })}
-                                            <circle cx=px cy=s.map(p.last) r="3.5" tabindex="0"><title>{tip}</title></circle>
+                                            <g class="point" tabindex="0" role="img" aria-label=aria>
+                                                {(p.count > 1).then(|| view! { <line class="range" x1=px x2=px y1=s.map(p.min) y2=s.map(p.max) /> })}
+                                                <circle cx=px cy=py r="3.5" />
+                                                <circle class="hit" cx=px cy=py r="11" />
+                                                {tooltip(px, py, value, time)}
+                                            </g>
                                         }
                                     })
                                     .collect_view()}
@@ -314,6 +362,7 @@ pub fn FluidChart(
     to: DateTime<Utc>,
     periods: Vec<FluidPeriod>,
 ) -> impl IntoView {
+    let display = use_display();
     let x = Scale {
         domain: (from.timestamp() as f64, to.timestamp() as f64),
         range: (LEFT, WIDTH - RIGHT),
@@ -370,7 +419,7 @@ pub fn FluidChart(
             </figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
                 <desc id=format!("{id}-desc")>{description}</desc>
-                {axes(x, volume, Some(balance), "mL", Some("balance mL"), from, to)}
+                {axes(&display, x, volume, Some(balance), "mL", Some("balance mL"), (from, to))}
                 <line class="zero" x1=LEFT x2=WIDTH - RIGHT y1=balance.map(0.0) y2=balance.map(0.0) />
                 {periods
                     .iter()
@@ -380,11 +429,16 @@ pub fn FluidChart(
                             x.map(p.end.min(to).timestamp() as f64),
                         );
                         let width = ((x1 - x0) * 0.38).max(1.0);
-                        let period = format!("{} – {}", format_time(p.start), format_time(p.end));
-                        let bar = move |left: f64, value: f64, class: &'static str, what: &'static str, period: String| view! {
-                            <rect class=format!("bar {class}") x=left y=volume.map(value) width=width height=(volume.map(0.0) - volume.map(value)).max(0.0)>
-                                <title>{format!("{what} {} mL · {period}", number(value))}</title>
-                            </rect>
+                        let period = format!("{} – {}", display.time(p.start), display.time_of_day(p.end));
+                        let bar = move |left: f64, value: f64, class: &'static str, what: &'static str, period: String| {
+                            let text = format!("{what} {} mL", number(value));
+                            let aria = format!("{text}, {period}");
+                            view! {
+                                <g class="point" tabindex="0" role="img" aria-label=aria>
+                                    <rect class=format!("bar {class}") x=left y=volume.map(value) width=width height=(volume.map(0.0) - volume.map(value)).max(0.0) />
+                                    {tooltip(left + width / 2.0, volume.map(value), text, period)}
+                                </g>
+                            }
                         };
                         view! {
                             {bar(x0 + (x1 - x0) * 0.1, p.intake_ml, "c1", "Intake", period.clone())}
@@ -396,10 +450,18 @@ pub fn FluidChart(
                     <polyline points=path.join(" ") />
                     {periods
                         .iter()
-                        .map(|p| view! {
-                            <circle cx=x.map(p.end.min(to).timestamp() as f64) cy=balance.map(p.balance_ml) r="3.5" tabindex="0">
-                                <title>{format!("Balance {} mL · until {}", number(p.balance_ml), format_time(p.end))}</title>
-                            </circle>
+                        .map(|p| {
+                            let (px, py) = (x.map(p.end.min(to).timestamp() as f64), balance.map(p.balance_ml));
+                            let text = format!("Balance {} mL", number(p.balance_ml));
+                            let time = format!("until {}", display.time(p.end));
+                            let aria = format!("{text}, {time}");
+                            view! {
+                                <g class="point" tabindex="0" role="img" aria-label=aria>
+                                    <circle cx=px cy=py r="3.5" />
+                                    <circle class="hit" cx=px cy=py r="11" />
+                                    {tooltip(px, py, text, time)}
+                                </g>
+                            }
                         })
                         .collect_view()}
                 </g>
@@ -457,19 +519,49 @@ mod tests {
 
     #[test]
     fn time_ticks_fit_the_span() {
+        let utc = Zone::default();
         let from = Utc.with_ymd_and_hms(2026, 11, 29, 14, 20, 0).unwrap();
-        let day = time_ticks(from, from + Duration::hours(24), 6);
+        let day = time_ticks(from, from + Duration::hours(24), 6, &utc);
         assert_eq!(day.len(), 6);
         assert_eq!(
             day[0],
             Utc.with_ymd_and_hms(2026, 11, 29, 16, 0, 0).unwrap()
         );
         assert!(day.windows(2).all(|w| w[1] - w[0] == Duration::hours(4)));
-        let stay = time_ticks(from, from + Duration::days(9), 6);
+        let stay = time_ticks(from, from + Duration::days(9), 6, &utc);
         assert!(stay.len() <= 6 && stay.len() >= 3, "{stay:?}");
         assert!(
             stay.iter().all(|t| t.timestamp() % 86_400 == 0),
             "whole days"
+        );
+    }
+
+    #[test]
+    fn time_ticks_fall_on_the_hours_and_midnights_of_the_zone() {
+        let plus_seven = Zone {
+            name: "Asia/Ho_Chi_Minh".into(),
+            spans: vec![crate::display::ZoneSpan {
+                from: i64::MIN,
+                offset_seconds: 7 * 3600,
+                abbreviation: "+07".into(),
+            }],
+        };
+        let from = Utc.with_ymd_and_hms(2026, 11, 29, 14, 20, 0).unwrap();
+        let day = time_ticks(from, from + Duration::hours(24), 6, &plus_seven);
+        assert_eq!(
+            day[0],
+            Utc.with_ymd_and_hms(2026, 11, 29, 17, 0, 0).unwrap(),
+            "00:00 at +07 is the first 4-hour mark after 21:20 there"
+        );
+        let stay = time_ticks(from, from + Duration::days(9), 6, &plus_seven);
+        assert!(
+            stay.iter()
+                .all(|t| (t.timestamp() + 7 * 3600) % 86_400 == 0),
+            "local midnights: {stay:?}"
+        );
+        assert!(
+            stay.iter()
+                .all(|t| *t >= from && *t <= from + Duration::days(9))
         );
     }
 }

@@ -5,5 +5,6 @@ pub mod form;
 pub mod icons;
 pub mod layout;
 pub mod pager;
+pub mod settings;
 pub mod time;
 pub mod url;

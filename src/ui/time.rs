@@ -1,10 +1,5 @@
 use chrono::{DateTime, Utc};
 
-/// A timestamp as shown in the UI, e.g. `2026-11-30 14:05:09 UTC`.
-pub fn format_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
 /// How long ago `t` was, e.g. `2 h 05 min ago`, `just now`.
 pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let minutes = (now - t).num_minutes();
@@ -30,11 +25,5 @@ mod tests {
         assert_eq!(ago(before(59), now), "59 min ago");
         assert_eq!(ago(before(125), now), "2 h 05 min ago");
         assert_eq!(ago(before(3 * 24 * 60), now), "3 days ago");
-    }
-
-    #[test]
-    fn shows_date_time_and_zone() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 30, 14, 5, 9).unwrap();
-        assert_eq!(format_time(t), "2026-11-30 14:05:09 UTC");
     }
 }

@@ -329,6 +329,18 @@ const RIGHTS: &[Right] = &[
         expect: [401, 422, 422, 422, 403, 403],
     },
     Right {
+        method: "GET",
+        path: "/api/settings/display",
+        body: |_| json!({}),
+        expect: ANYONE,
+    },
+    Right {
+        method: "POST",
+        path: "/api/settings/display/save",
+        body: |_| json!({ "display": { "temperature_unit": "K", "clock": "24" } }),
+        expect: [401, 422, 422, 422, 403, 403],
+    },
+    Right {
         method: "POST",
         path: "/api/live/ticket",
         body: |_| json!({}),

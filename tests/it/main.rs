@@ -4,6 +4,7 @@
 mod accounts;
 mod alerts;
 mod config;
+mod display;
 mod docs;
 mod health;
 mod live;

@@ -75,7 +75,10 @@ async fn count(server: &TestServer, client: &reqwest::Client, patient: i64) -> (
         &[("id", patient)],
     )
     .await;
-    (rounds["total"].as_u64().unwrap(), history["total"].as_u64().unwrap() as usize)
+    (
+        rounds["total"].as_u64().unwrap(),
+        history["total"].as_u64().unwrap() as usize,
+    )
 }
 
 #[tokio::test]

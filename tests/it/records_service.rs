@@ -132,7 +132,10 @@ async fn patients_list_search_page_and_change_with_history() {
             .unwrap();
         assert_eq!((older.total, older.pages()), (2, 2));
         assert_eq!(older.items.len(), 1);
-        assert_eq!(older.items[0].action, "create", "the admission is on page 2");
+        assert_eq!(
+            older.items[0].action, "create",
+            "the admission is on page 2"
+        );
         assert!(matches!(
             patients::history_of(conn, &nurse, eva, Some(0), Some(501)).await,
             Err(AppError::Invalid(errors)) if errors.len() == 2
@@ -201,8 +204,8 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
             other => panic!("expected invalid, got {other:?}"),
         }
         let query = |from: Option<&str>, to: Option<&str>| RangeQuery {
-            from: from.map(|t| vitalboard::rounds::parse_time(t).unwrap()),
-            to: to.map(|t| vitalboard::rounds::parse_time(t).unwrap()),
+            from: from.map(|t| vitalboard::rounds::parse_time(t, &Default::default()).unwrap()),
+            to: to.map(|t| vitalboard::rounds::parse_time(t, &Default::default()).unwrap()),
             ..Default::default()
         };
         let all = rounds::list(conn, &nurse, p, query(None, None))

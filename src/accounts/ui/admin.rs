@@ -10,8 +10,8 @@ use crate::accounts::api::{
 };
 use crate::accounts::rules::PASSWORD_MIN;
 use crate::accounts::{ApiToken, Role, UserAccount, Ward, ward_names};
+use crate::display::ui::{display_ready, use_display};
 use crate::ui::form::{ErrorBox, action_error, count_successes};
-use crate::ui::time::format_time;
 
 /// The page; anyone but an administrator is refused.
 #[component]
@@ -97,6 +97,7 @@ fn Administration() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                display_ready().await;
                 let users = users.await;
                 let wards = wards.await;
                 let tokens = tokens.await;
@@ -196,6 +197,7 @@ fn UserRow(user: UserAccount, wards: Vec<Ward>, actions: Actions) -> impl IntoVi
     let id = user.id;
     let place = ward_names(&wards, user.all_wards, &user.ward_ids);
     let status = if user.active { "Active" } else { "Deactivated" };
+    let display = use_display();
     view! {
         <tr data-testid=format!("user-{}", user.username) class:inactive=!user.active>
             <td>{user.username.clone()}</td>
@@ -203,7 +205,7 @@ fn UserRow(user: UserAccount, wards: Vec<Ward>, actions: Actions) -> impl IntoVi
             <td>{user.role.label()}</td>
             <td>{place}</td>
             <td>{status}</td>
-            <td>{user.last_login_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
+            <td>{user.last_login_at.map(|t| display.time(t)).unwrap_or_else(|| "never".into())}</td>
             <td>
                 <ActionForm action=actions.set_active attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
@@ -295,6 +297,7 @@ fn WardsSection(wards: Vec<Ward>, actions: Actions) -> impl IntoView {
 #[component]
 fn TokensSection(tokens: Vec<ApiToken>, wards: Vec<Ward>, actions: Actions) -> impl IntoView {
     let created = move || actions.create_token.value().get().and_then(Result::ok);
+    let display = use_display();
     let rows = tokens
         .into_iter()
         .map(|t| {
@@ -305,11 +308,11 @@ fn TokensSection(tokens: Vec<ApiToken>, wards: Vec<Ward>, actions: Actions) -> i
                     <td><code>{format!("{}…", t.prefix)}</code></td>
                     <td>{t.role.label()}</td>
                     <td>{place}</td>
-                    <td>{format_time(t.created_at)}</td>
-                    <td>{t.last_used_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
+                    <td>{display.time(t.created_at)}</td>
+                    <td>{t.last_used_at.map(|t| display.time(t)).unwrap_or_else(|| "never".into())}</td>
                     <td>
                         {match t.revoked_at {
-                            Some(at) => view! { <span>{format!("Revoked {}", format_time(at))}</span> }.into_any(),
+                            Some(at) => view! { <span>{format!("Revoked {}", display.time(at))}</span> }.into_any(),
                             None => view! {
                                 <ActionForm action=actions.revoke_token attr:class="inline-form">
                                     <input type="hidden" name="id" value=t.id />

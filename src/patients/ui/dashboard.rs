@@ -7,13 +7,14 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::can_write;
+use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::watch_stream;
 use crate::patients::Patient;
 use crate::patients::api::admitted_patients;
 use crate::rounds::phase::Phase;
 use crate::rounds::ui::status::band_class;
 use crate::system::ui::SystemStatusCard;
-use crate::ui::time::{ago, format_time};
+use crate::ui::time::ago;
 
 fn value(v: Option<impl ToString>, unit: &str) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", v.to_string()))
@@ -69,6 +70,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard" />
         <Transition fallback=|| view! { <p class="muted">"Loading the ward…"</p> }>
             {move || Suspend::new(async move {
+                display_ready().await;
                 match patients.await {
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     Ok(list) => view! { <Overview patients=list /> }.into_any(),
@@ -84,6 +86,7 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn Overview(patients: Vec<Patient>) -> impl IntoView {
     let now = Utc::now();
+    let display = use_display();
     let attention: Vec<Patient> = patients
         .iter()
         .filter(|p| p.needs_attention(now))
@@ -132,7 +135,7 @@ fn Overview(patients: Vec<Patient>) -> impl IntoView {
                                     .map(|p| view! {
                                         <tr>
                                             <td>{patient_link(&p)}</td>
-                                            <td>{p.status.phase_since.map(format_time).unwrap_or_default()}</td>
+                                            <td>{p.status.phase_since.map(|t| display.time(t)).unwrap_or_default()}</td>
                                             <td>{p.status.phase_reason.clone().unwrap_or_default()}</td>
                                             <td>{news2_badge(&p)}</td>
                                         </tr>
@@ -151,6 +154,7 @@ fn Overview(patients: Vec<Patient>) -> impl IntoView {
 
 #[component]
 fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
+    let display = use_display();
     let p = patient;
     let o = p.status.observations;
     let urgent = p.status.phase == Some(Phase::Critical)
@@ -172,7 +176,7 @@ fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
             </header>
             <p>{phase_chip(&p)}</p>
             <dl class="card-values">
-                <div><dt>"Temperature"</dt><dd>{value(o.temperature_c, "°C")}</dd></div>
+                <div><dt>"Temperature"</dt><dd>{o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c))}</dd></div>
                 <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
                 <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
                 <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
@@ -187,6 +191,7 @@ fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
 
 #[component]
 fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl IntoView {
+    let display = use_display();
     view! {
         <section class="card" aria-labelledby="current-title">
             <div class="card-header">
@@ -226,7 +231,7 @@ fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl I
                                                 <td>{news2_badge(&p)}</td>
                                                 <td>{p.status.last_round_at.map_or_else(|| "–".to_owned(), |t| ago(t, now))}</td>
                                                 <td>
-                                                    {format_time(p.next_round_due())}
+                                                    {display.time(p.next_round_due())}
                                                     {overdue.then(|| view! { " " <span class="chip chip-danger">"Overdue"</span> })}
                                                 </td>
                                                 <td class="row-actions">

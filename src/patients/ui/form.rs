@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use super::route_id;
 use crate::accounts::api::list_wards;
+use crate::display::ui::{display_ready, hospital_time_hint, use_display};
 use crate::patients::api::{CreatePatient, UpdatePatient, get_patient};
 use crate::patients::{INTERVAL_HOURS, Patient, PatientInput, Sex};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
@@ -52,13 +53,15 @@ pub fn EditPatientPage() -> impl IntoView {
         <Title text="Edit patient" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                display_ready().await;
+                let zone = use_display().zone;
                 match patient.await {
                     Ok(p) => view! {
                         <section class="card">
                             <h2>{format!("Edit {}", p.full_name())}</h2>
                             <ActionForm action=update attr:class="patient-form" attr:data-testid="patient-form">
                                 <input type="hidden" name="id" value=p.id />
-                                <PatientFields initial=p.values.to_input() />
+                                <PatientFields initial=p.values.to_input(&zone) />
                                 <ErrorBox error=action_error(update) />
                                 <div class="form-actions">
                                     <button type="submit" class="button">"Save changes"</button>
@@ -146,9 +149,9 @@ fn PatientFields(initial: PatientInput) -> impl IntoView {
                 <input id="bed" name="patient[bed]" value=text(&initial.bed) />
             </div>
             <div class="field">
-                <label for="admitted_at">"Admitted at (UTC)"</label>
-                <input id="admitted_at" type="datetime-local" name="patient[admitted_at]" value=text(&initial.admitted_at) />
-                <span class="hint">"Leave empty for now."</span>
+                <label for="admitted_at">"Admitted at"</label>
+                <input id="admitted_at" type="datetime-local" name="patient[admitted_at]" value=text(&initial.admitted_at) aria-describedby="admitted_at-hint" />
+                <span class="hint" id="admitted_at-hint">{hospital_time_hint()}</span>
             </div>
             <div class="field">
                 <label for="interval">"Monitoring interval"</label>

@@ -4,11 +4,11 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::can_write;
+use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::watch_stream;
 use crate::patients::api::list_patients;
 use crate::patients::{Patient, Status};
 use crate::ui::pager::Pager;
-use crate::ui::time::format_time;
 use crate::ui::url::percent_encode;
 
 /// The patients list: search by name or number, admitted or discharged, paged.
@@ -66,6 +66,7 @@ pub fn PatientsPage() -> impl IntoView {
             </Form>
             <Transition fallback=|| view! { <p class="muted">"Loading patients…"</p> }>
                 {move || Suspend::new(async move {
+                    display_ready().await;
                     match patients.await {
                         Ok(page) if page.items.is_empty() => view! {
                             <p class="empty" data-testid="no-patients">"No patients match."</p>
@@ -89,6 +90,7 @@ pub fn PatientsPage() -> impl IntoView {
 
 #[component]
 fn PatientsTable(patients: Vec<Patient>) -> impl IntoView {
+    let display = use_display();
     view! {
         <div class="table-scroll">
             <table class="table" data-testid="patients">
@@ -110,7 +112,7 @@ fn PatientsTable(patients: Vec<Patient>) -> impl IntoView {
                                 None => p.ward_name.clone(),
                             };
                             let status = match p.discharged_at {
-                                Some(at) => format!("Discharged {}", format_time(at)),
+                                Some(at) => format!("Discharged {}", display.time(at)),
                                 None => "Admitted".to_owned(),
                             };
                             let name = p.full_name();
@@ -119,7 +121,7 @@ fn PatientsTable(patients: Vec<Patient>) -> impl IntoView {
                                     <td><A href=format!("/patients/{}", p.id)>{name}</A></td>
                                     <td>{p.values.hospital_number.clone()}</td>
                                     <td>{place}</td>
-                                    <td>{format_time(p.values.admitted_at)}</td>
+                                    <td>{display.time(p.values.admitted_at)}</td>
                                     <td>{status}</td>
                                 </tr>
                             }

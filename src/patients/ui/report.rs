@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{can_write, route_id};
 use crate::accounts::ui::signed_in_user;
+use crate::display::ui::{display_ready, hospital_time_hint, use_display};
 use crate::error::AppError;
 use crate::history::ui::HistoryList;
 use crate::live::ui::{Viewers, watch_patient};
@@ -20,7 +21,6 @@ use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
 use crate::ui::pager::Pager;
-use crate::ui::time::format_time;
 
 /// Rounds and changes listed on one page of the report.
 const ROWS_PER_PAGE: u64 = 50;
@@ -96,6 +96,7 @@ pub fn PatientReportPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the patient…"</p> }>
             {move || Suspend::new(async move {
+                display_ready().await;
                 let patient = match patient.await {
                     Ok(p) => p,
                     Err(e) => return view! { <NotVisible error=e /> }.into_any(),
@@ -128,6 +129,7 @@ pub fn PatientReportPage() -> impl IntoView {
         <PatientCharts patient_id=id changes />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                display_ready().await;
                 details
                     .await
                     .ok()
@@ -137,6 +139,7 @@ pub fn PatientReportPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                display_ready().await;
                 let rounds = rounds.await;
                 let history = history.await;
                 let writer = can_write();
@@ -239,6 +242,7 @@ fn PatientHeader(
     writer: bool,
 ) -> impl IntoView {
     let now = Utc::now();
+    let display = use_display();
     let v = &patient.values;
     let age = patient
         .age_years(now.date_naive())
@@ -270,7 +274,7 @@ fn PatientHeader(
             </div>
             {match patient.discharged_at {
                 Some(at) => view! {
-                    <p class="banner neutral" data-testid="status-banner">{format!("Discharged {}", format_time(at))}</p>
+                    <p class="banner neutral" data-testid="status-banner">{format!("Discharged {}", display.time(at))}</p>
                 }
                 .into_any(),
                 None => view! {
@@ -280,7 +284,7 @@ fn PatientHeader(
             }}
             <dl class="facts columns">
                 <div><dt>"Ward"</dt><dd>{place}</dd></div>
-                <div><dt>"Admitted"</dt><dd>{format_time(v.admitted_at)}</dd></div>
+                <div><dt>"Admitted"</dt><dd>{display.time(v.admitted_at)}</dd></div>
                 <div><dt>"Rounds every"</dt><dd>{format!("{} h", v.monitoring_interval_hours)}</dd></div>
                 <div><dt>"SpO2 scale"</dt><dd>{if v.spo2_scale2 { "2 (target 88–92 %)" } else { "1" }}</dd></div>
             </dl>
@@ -291,8 +295,9 @@ fn PatientHeader(
                             <summary>"Discharge…"</summary>
                             <ActionForm action=discharge attr:class="inline-form">
                                 <input type="hidden" name="id" value=patient.id />
-                                <label for="discharged_at">"Discharged at (UTC, empty for now)"</label>
-                                <input id="discharged_at" type="datetime-local" name="discharged_at" />
+                                <label for="discharged_at">"Discharged at"</label>
+                                <input id="discharged_at" type="datetime-local" name="discharged_at" aria-describedby="discharged_at-hint" />
+                                <span class="hint" id="discharged_at-hint">{hospital_time_hint()}</span>
                                 <button type="submit" class="button danger small">"Discharge patient"</button>
                             </ActionForm>
                             <ErrorBox error=action_error(discharge) />

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::display::TemperatureUnit;
+use crate::display::ui::{display_ready, use_display};
 use crate::rounds::api::patient_charts;
 use crate::rounds::phase::FEVER_C;
 use crate::rounds::series::{Charts, Span};
@@ -69,6 +71,7 @@ pub fn PatientCharts(patient_id: Memo<Option<i32>>, changes: RwSignal<usize>) ->
             </div>
             <Transition fallback=|| view! { <p class="muted">"Loading the charts…"</p> }>
                 {move || Suspend::new(async move {
+                    display_ready().await;
                     match charts.await {
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(None) => ().into_any(),
@@ -82,11 +85,35 @@ pub fn PatientCharts(patient_id: Memo<Option<i32>>, changes: RwSignal<usize>) ->
 
 #[component]
 fn ChartSet(charts: Charts) -> impl IntoView {
+    let display = use_display();
     let c = &charts;
     let (from, to) = (c.from, c.to);
+    // Temperatures are stored in °C and drawn in the user's unit.
+    let unit = display.temperature;
+    let degrees = |celsius: f64| unit.from_celsius(celsius);
+    let mut temperature = line(
+        c,
+        "temperature_c",
+        "Temperature",
+        unit.symbol(),
+        "c1",
+        false,
+    );
+    for p in &mut temperature.points {
+        (p.min, p.max, p.last) = (degrees(p.min), degrees(p.max), degrees(p.last));
+    }
+    let fever = match unit {
+        TemperatureUnit::Celsius => "Fever ≥ 38.0 °C",
+        TemperatureUnit::Fahrenheit => "Fever ≥ 100.4 °F",
+    };
     view! {
         <p class="muted small" data-testid="chart-rounds">
-            {format!("{} rounds in this period; times in UTC.", c.rounds)}
+            {format!(
+                "{} rounds in this period; times in the hospital's time zone, {} ({}). Tap or hover a point for its value.",
+                c.rounds,
+                display.zone.name,
+                display.zone.abbreviation(to),
+            )}
         </p>
         <div class="charts">
             <Chart
@@ -94,13 +121,10 @@ fn ChartSet(charts: Charts) -> impl IntoView {
                 id="chart-temperature"
                 from
                 to
-                left=Axis { unit: "°C", min: 36.0, max: 39.0 }
+                left=Axis { unit: unit.symbol(), min: degrees(36.0), max: degrees(39.0) }
                 right=Axis { unit: "/min", min: 60.0, max: 120.0 }
-                lines=vec![
-                    line(c, "temperature_c", "Temperature", "°C", "c1", false),
-                    line(c, "pulse_per_min", "Pulse", "/min", "c2", true),
-                ]
-                thresholds=vec![Threshold { right: false, from: FEVER_C, to: 45.0, label: "Fever ≥ 38.0 °C" }]
+                lines=vec![temperature, line(c, "pulse_per_min", "Pulse", "/min", "c2", true)]
+                thresholds=vec![Threshold { right: false, from: degrees(FEVER_C), to: degrees(45.0), label: fever }]
             />
             <Chart
                 title="Respiration, blood pressure and SpO2"

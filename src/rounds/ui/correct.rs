@@ -4,10 +4,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::form::RoundFields;
+use crate::display::ui::{display_ready, use_display};
 use crate::rounds::Round;
 use crate::rounds::api::{CorrectRound, get_round};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
-use crate::ui::time::format_time;
 
 /// Correcting one round: its values, changed, with the reason; the old
 /// values stay in the history.
@@ -37,14 +37,16 @@ pub fn CorrectRoundPage() -> impl IntoView {
         <Title text="Correct a round" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                display_ready().await;
+                let display = use_display();
                 match round.await {
                     Ok(r) => view! {
                         <section class="card">
-                            <h2>{format!("Correct the round of {}", format_time(r.values.measured_at))}</h2>
+                            <h2>{format!("Correct the round of {}", display.time(r.values.measured_at))}</h2>
                             <p class="muted">{format!("Recorded by {}. The values before the correction stay in the history.", r.recorded_by)}</p>
                             <ActionForm action=correct attr:class="round-form" attr:data-testid="correct-round">
                                 <input type="hidden" name="id" value=r.id />
-                                <RoundFields initial=r.values.to_input() key="fix".to_owned() />
+                                <RoundFields initial=r.values.to_input(&display.zone) key="fix".to_owned() />
                                 <div class="field wide">
                                     <label for="fix-reason">"Reason for the correction"</label>
                                     <input id="fix-reason" name="reason" required />

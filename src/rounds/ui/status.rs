@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
+use crate::display::ui::use_display;
 use crate::rounds::ClinicalStatus;
 use crate::rounds::news2::Band;
 use crate::rounds::phase::Phase;
-use crate::ui::time::format_time;
 
 /// The CSS class of a band's colour.
 pub fn band_class(band: Band) -> &'static str {
@@ -27,7 +27,7 @@ pub fn PhaseBanner(status: ClinicalStatus) -> impl IntoView {
     view! {
         <div class=class role="status" data-testid="phase-banner">
             <strong>{phase.phase.banner()}</strong>
-            {phase.since.map(|t| format!(" since {}", format_time(t)))}
+            {phase.since.map(|t| format!(" since {}", use_display().time(t)))}
             <div class="banner-reason">{phase.reason}</div>
         </div>
     }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::display::ui::use_display;
 use crate::rounds::{NUMERIC_FIELDS, Round, RoundValues};
-use crate::ui::time::format_time;
 
 fn show<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "–".into())
@@ -19,13 +19,14 @@ fn blood_pressure(v: &RoundValues) -> String {
 /// those who may, a link to correct it.
 #[component]
 pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
+    let display = use_display();
     view! {
         <div class="table-scroll">
             <table class="table rounds" data-testid="rounds">
                 <thead>
                     <tr>
-                        <th scope="col">"Measured (UTC)"</th>
-                        <th scope="col">"Temp °C"</th>
+                        <th scope="col">"Measured"</th>
+                        <th scope="col">{format!("Temp {}", display.temperature.symbol())}</th>
                         <th scope="col">"Pulse"</th>
                         <th scope="col">"Resp"</th>
                         <th scope="col">"BP mmHg"</th>
@@ -50,6 +51,7 @@ pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
 
 #[component]
 fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
+    let display = use_display();
     let v = &round.values;
     let alarming = !v.warning_signs.is_empty();
     let signs = if alarming {
@@ -69,10 +71,10 @@ fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
     view! {
         <tr data-testid=format!("round-{}", round.id)>
             <td>
-                {format_time(v.measured_at)}
+                {display.time(v.measured_at)}
                 <span class="muted small block">{v.shift.as_str()}</span>
             </td>
-            <td>{show(v.temperature_c)}</td>
+            <td>{show(v.temperature_c.map(|c| display.temperature_value(c)))}</td>
             <td>{show(v.pulse_per_min)}</td>
             <td>{show(v.respiration_per_min)}</td>
             <td>{blood_pressure(v)}</td>
@@ -121,6 +123,7 @@ pub fn latest_values(
 /// A card with the newest value of each measurement.
 #[component]
 pub fn LatestValues(rounds: Vec<Round>) -> impl IntoView {
+    let display = use_display();
     let latest = latest_values(&rounds);
     view! {
         <section class="card" aria-labelledby="latest-title">
@@ -133,14 +136,19 @@ pub fn LatestValues(rounds: Vec<Round>) -> impl IntoView {
                         {latest
                             .into_iter()
                             .map(|(spec, value, at)| {
+                                let (value, unit) = if spec.name == "temperature_c" {
+                                    (display.temperature_value(value), display.temperature.symbol())
+                                } else {
+                                    (value.to_string(), spec.display_unit())
+                                };
                                 view! {
                                     <div>
                                         <dt>{spec.label}</dt>
                                         <dd>
-                                            <span class="value">{value.to_string()}</span>
+                                            <span class="value">{value}</span>
                                             " "
-                                            <span class="unit">{spec.display_unit()}</span>
-                                            <span class="muted small block">{format_time(at)}</span>
+                                            <span class="unit">{unit}</span>
+                                            <span class="muted small block">{display.time(at)}</span>
                                         </dd>
                                     </div>
                                 }

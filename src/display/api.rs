@@ -1,0 +1,36 @@
+//! Server functions of display preferences.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::{Display, DisplayInput};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {super::service, crate::accounts::auth};
+
+/// `GET /api/settings/display`: how the caller sees times and temperatures;
+/// the defaults before signing in.
+#[server(prefix = "/api", endpoint = "settings/display", input = GetUrl)]
+pub async fn display_settings() -> Result<Display, AppError> {
+    let state = expect_context::<crate::server::AppState>();
+    // Signed out, the defaults; a bad token is still refused.
+    let anonymous = !auth::request_parts()?
+        .headers
+        .contains_key(http::header::AUTHORIZATION);
+    let caller = match auth::current_caller().await {
+        Ok((_, caller)) => Some(caller),
+        Err(AppError::Unauthorized(_)) if anonymous => None,
+        Err(e) => return Err(e),
+    };
+    service::of(&state.db, caller.as_ref()).await
+}
+
+/// `POST /api/settings/display/save`: temperature unit (`C`/`F`) and clock
+/// (`24`/`12`).
+#[server(prefix = "/api", endpoint = "settings/display/save")]
+pub async fn save_display_settings(display: DisplayInput) -> Result<Display, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let saved = service::save(&state.db, &caller, display).await?;
+    auth::redirect_form_post("/settings");
+    Ok(saved)
+}

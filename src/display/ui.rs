@@ -1,0 +1,116 @@
+//! The display preferences of the signed-in user, shared by every page, and
+//! the settings form that changes them.
+
+use leptos::prelude::*;
+
+use super::api::{SaveDisplaySettings, display_settings};
+use super::{Clock, Display, TemperatureUnit};
+use crate::accounts::ui::signed_in_user;
+use crate::error::AppError;
+use crate::ui::form::{ErrorBox, action_error};
+
+/// The display preferences, loaded once per page and again when saved or
+/// when another user signs in.
+#[derive(Clone, Copy)]
+pub struct DisplayContext {
+    preferences: Resource<Result<Display, AppError>>,
+    saved: RwSignal<usize>,
+}
+
+/// Loads the display preferences for every page; needs the user context.
+pub fn provide_display_context() {
+    let saved = RwSignal::new(0);
+    let preferences = Resource::new(
+        move || (signed_in_user().map(|u| u.id), saved.get()),
+        |_| display_settings(),
+    );
+    provide_context(DisplayContext { preferences, saved });
+}
+
+/// Waits until the display preferences are loaded; pages await this before
+/// rendering times, so the server and the browser write them alike.
+pub async fn display_ready() {
+    if let Some(ctx) = use_context::<DisplayContext>() {
+        let _ = ctx.preferences.await;
+    }
+}
+
+/// How to show times and temperatures: the user's choice once loaded.
+pub fn use_display() -> Display {
+    use_context::<DisplayContext>()
+        .and_then(|ctx| ctx.preferences.get())
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+/// The hint under a date and time field: which clock it is read in.
+pub fn hospital_time_hint() -> String {
+    let zone = use_display().zone;
+    format!(
+        "Hospital time ({}). Leave empty for now.",
+        zone.abbreviation(chrono::Utc::now())
+    )
+}
+
+/// Temperature unit and clock; the time zone is the hospital's.
+#[component]
+pub fn DisplaySettings() -> impl IntoView {
+    let ctx = expect_context::<DisplayContext>();
+    let save = ServerAction::<SaveDisplaySettings>::new();
+    Effect::new(move || {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            ctx.saved.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="display-title">
+            <h2 id="display-title">"How values are shown"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    display_ready().await;
+                    let current = use_display();
+                    view! {
+                        <ActionForm action=save attr:class="display-form" attr:data-testid="display-preferences">
+                            <fieldset class="choices">
+                                <legend>"Temperature"</legend>
+                                {TemperatureUnit::ALL
+                                    .into_iter()
+                                    .map(|u| view! {
+                                        <label class="check">
+                                            <input type="radio" name="display[temperature_unit]" value=u.code() checked=current.temperature == u />
+                                            {u.label()}
+                                        </label>
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                            <fieldset class="choices">
+                                <legend>"Clock"</legend>
+                                {Clock::ALL
+                                    .into_iter()
+                                    .map(|c| view! {
+                                        <label class="check">
+                                            <input type="radio" name="display[clock]" value=c.code() checked=current.clock == c />
+                                            {c.label()}
+                                        </label>
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                            <p class="muted" data-testid="time-zone">
+                                {format!(
+                                    "Times are shown in the hospital's time zone, {} (now {}), for everyone, so all speak of the same time.",
+                                    current.zone.name,
+                                    current.zone.abbreviation(chrono::Utc::now()),
+                                )}
+                            </p>
+                            <ErrorBox error=action_error(save) />
+                            <div class="form-actions">
+                                <button type="submit" class="button">"Save"</button>
+                                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                            </div>
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
