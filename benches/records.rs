@@ -5,53 +5,18 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
-use vitalboard::accounts::Caller;
-use vitalboard::accounts::service::{FirstAdmin, session_user};
-use vitalboard::patients::PatientInput;
-use vitalboard::patients::service as patients;
+use common::{admit, round};
 use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
-use vitalboard::server::config::site_options;
-use vitalboard::server::{Config, prepare};
 
 const SINGLE: usize = 2_000;
 const BATCHED: usize = 20_000;
 const BATCH: usize = 100;
 const LONG_STAY: usize = 100_000;
 const READS: usize = 50;
-
-fn round(minutes_ago: i64, i: usize) -> RoundInput {
-    RoundInput {
-        measured_at: Some((Utc::now() - chrono::Duration::minutes(minutes_ago)).to_rfc3339()),
-        temperature_c: Some(format!("{:.1}", 36.5 + (i % 30) as f64 / 10.0)),
-        pulse_per_min: Some((70 + i % 60).to_string()),
-        respiration_per_min: Some("18".into()),
-        systolic_mmhg: Some("112".into()),
-        diastolic_mmhg: Some("74".into()),
-        spo2_percent: Some("97".into()),
-        intake_oral_ml: Some("250".into()),
-        output_urine_ml: Some("200".into()),
-        ..Default::default()
-    }
-}
-
-async fn admit(db: &DatabaseConnection, caller: &Caller, number: &str) -> i32 {
-    let ward = vitalboard::accounts::service::list_wards(db, caller)
-        .await
-        .unwrap()[0]
-        .id;
-    let input = PatientInput {
-        first_name: "Bench".into(),
-        last_name: number.into(),
-        hospital_number: number.into(),
-        ward_id: Some(ward.to_string()),
-        admitted_at: Some((Utc::now() - chrono::Duration::days(400)).to_rfc3339()),
-        ..Default::default()
-    };
-    patients::create(db, caller, input).await.unwrap().id
-}
 
 fn per_second(count: usize, elapsed: Duration) -> f64 {
     count as f64 / elapsed.as_secs_f64()
@@ -60,33 +25,13 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::with_defaults(
-        site_options(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml")).unwrap(),
-        format!("sqlite://{}/bench.db", dir.path().display()),
-        FirstAdmin::Given {
-            username: "admin".into(),
-            password: "bench-password".into(),
-        },
-    );
-    let db = prepare(&config).await.unwrap().db;
-    vitalboard::demo::ensure(&db).await.unwrap();
-    let admin_id = {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        use vitalboard::accounts::entity::user;
-        user::Entity::find()
-            .filter(user::Column::UsernameKey.eq("admin"))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let caller = session_user(&db, admin_id).await.unwrap().unwrap().caller;
+    let (state, caller) = common::prepared(dir.path()).await;
+    let db = state.db;
     println!(
         "vitalboard records benchmark (embedded SQLite, WAL, one transaction and one history row per round)"
     );
 
-    let patient = admit(&db, &caller, "SINGLE").await;
+    let patient = admit(&db, &caller, "SINGLE", 400).await;
     let start = Instant::now();
     for i in 0..SINGLE {
         rounds::record(&db, &caller, patient, &round((SINGLE - i) as i64, i))
@@ -100,7 +45,7 @@ async fn main() {
         per_second(SINGLE, single)
     );
 
-    let patient = admit(&db, &caller, "BATCHED").await;
+    let patient = admit(&db, &caller, "BATCHED", 400).await;
     let start = Instant::now();
     for chunk in 0..BATCHED / BATCH {
         let inputs: Vec<RoundInput> = (0..BATCH)
@@ -117,7 +62,7 @@ async fn main() {
         per_second(BATCHED, batched)
     );
 
-    let patient = admit(&db, &caller, "LONG-STAY").await;
+    let patient = admit(&db, &caller, "LONG-STAY", 400).await;
     let start = Instant::now();
     for chunk in 0..LONG_STAY / 1_000 {
         // One round every 5 minutes: 100,000 rounds span about 347 days.
