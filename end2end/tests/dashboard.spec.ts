@@ -56,9 +56,9 @@ test('the report draws its charts for the day and the whole stay @no-js', async 
   await page.getByTestId('current-patients').getByRole('link', { name: 'Johnson, Katherine' }).click();
   await expect(page.getByRole('heading', { name: 'Johnson, Katherine' })).toBeVisible();
   const temperature = page.getByTestId('chart-temperature');
-  await expect(temperature.locator('circle').first()).toBeAttached();
-  const dayPoints = await temperature.locator('circle').count();
-  await expect(page.getByTestId('chart-news2').locator('circle').first()).toBeAttached();
+  await expect(temperature.locator('g.point').first()).toBeAttached();
+  const dayPoints = await temperature.locator('g.point').count();
+  await expect(page.getByTestId('chart-news2').locator('g.point').first()).toBeAttached();
   await expect(page.getByTestId('chart-blood')).toContainText('Platelets');
   await expect(page.getByTestId('chart-fluids').locator('rect.bar').first()).toBeAttached();
   await expect(page.getByTestId('chart-fluids')).toContainText('Cumulative balance');
@@ -68,7 +68,7 @@ test('the report draws its charts for the day and the whole stay @no-js', async 
   await page.getByRole('link', { name: 'Course (whole stay)' }).click();
   await expect(page).toHaveURL(/span=course/);
   await expect(page.getByRole('link', { name: 'Course (whole stay)' })).toHaveAttribute('aria-current', 'true');
-  await expect.poll(async () => temperature.locator('circle').count()).toBeGreaterThan(dayPoints);
+  await expect.poll(async () => temperature.locator('g.point').count()).toBeGreaterThan(dayPoints);
   await page.setViewportSize({ width: 375, height: 800 });
   await page.screenshot({ path: `test-results/report-375-${project}.png`, fullPage: true });
 });

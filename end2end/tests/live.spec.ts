@@ -50,10 +50,10 @@ test('two users on one report see each other and each other\'s rounds without re
   await expect(consultant.getByTestId('viewers')).toHaveText('Also viewing now: Nurse Linh Pham');
   await expect(nurse.getByTestId('viewers')).toHaveText('Also viewing now: Dr. Ravi Kumar');
   await markPage(consultant);
-  await expect(consultant.getByTestId('chart-temperature').locator('circle')).toHaveCount(0);
+  await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveCount(0);
 
   await recordRound(nurse.request, patient, { temperature_c: '39.7', pulse_per_min: '123' });
-  await expect(consultant.getByTestId('chart-temperature').locator('circle')).toHaveCount(2);
+  await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveCount(2);
   const rounds = consultant.getByTestId('rounds');
   await expect(rounds.locator('tbody tr')).toHaveCount(1);
   await expect(rounds).toContainText('39.7');

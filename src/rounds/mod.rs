@@ -332,6 +332,16 @@ pub struct Round {
     pub values: RoundValues,
 }
 
+/// The day of fever today: the newest day of fever recorded among `rounds`
+/// (newest first), counted on by the calendar days of `zone` since.
+pub fn fever_day(rounds: &[Round], now: DateTime<Utc>, zone: &Zone) -> Option<i64> {
+    rounds.iter().find_map(|r| {
+        let day = i64::from(r.values.day_of_fever?);
+        let since = zone.local(now).date() - zone.local(r.values.measured_at).date();
+        Some(day + since.num_days())
+    })
+}
+
 impl RoundValues {
     /// Total fluid intake of the round, in mL.
     pub fn intake_ml(&self) -> i32 {
@@ -358,6 +368,43 @@ impl RoundValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_of_fever_counts_on_from_the_newest_recorded() {
+        let measured = |at: &str, day: Option<i32>| Round {
+            id: 1,
+            patient_id: 1,
+            recorded_by: "Nurse".into(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            values: RoundValues {
+                measured_at: at.parse().unwrap(),
+                day_of_fever: day,
+                ..input().parse(now(), &Zone::default()).unwrap()
+            },
+        };
+        let now = "2026-11-30T08:00:00Z".parse().unwrap();
+        let rounds = [
+            measured("2026-11-29T20:00:00Z", None),
+            measured("2026-11-28T23:30:00Z", Some(4)),
+            measured("2026-11-27T10:00:00Z", Some(3)),
+        ];
+        assert_eq!(fever_day(&rounds, now, &Zone::default()), Some(6));
+        let plus_seven = Zone {
+            name: "+07".into(),
+            spans: vec![crate::display::ZoneSpan {
+                from: i64::MIN,
+                offset_seconds: 7 * 3600,
+                abbreviation: "+07".into(),
+            }],
+        };
+        assert_eq!(
+            fever_day(&rounds, now, &plus_seven),
+            Some(5),
+            "23:30 UTC is already the next day at +07"
+        );
+        assert_eq!(fever_day(&rounds[..1], now, &Zone::default()), None);
+    }
 
     #[test]
     fn times_without_an_offset_are_read_in_the_hospital_zone() {

@@ -12,13 +12,13 @@ use crate::history::ui::HistoryList;
 use crate::live::ui::{Viewers, watch_patient};
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
-use crate::rounds::RoundInput;
 use crate::rounds::api::{ClearPhase, RecordRound, SetPhase, list_rounds, patient_status};
 use crate::rounds::phase::Phase;
 use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
+use crate::rounds::{RoundInput, fever_day};
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
 use crate::ui::pager::Pager;
 
@@ -104,9 +104,13 @@ pub fn PatientReportPage() -> impl IntoView {
                 let status = status.await;
                 let latest = latest.await;
                 let writer = can_write();
+                let fever = latest
+                    .as_ref()
+                    .ok()
+                    .and_then(|page| fever_day(&page.items, Utc::now(), &use_display().zone));
                 view! {
                     <Title text=patient.full_name() />
-                    <PatientHeader patient=patient.clone() discharge writer />
+                    <PatientHeader patient=patient.clone() fever discharge writer />
                     {match status {
                         Ok(status) => view! {
                             <PhaseBanner status=status.clone() />
@@ -238,6 +242,8 @@ fn NotVisible(error: AppError) -> impl IntoView {
 #[component]
 fn PatientHeader(
     patient: Patient,
+    /// Today's day of fever, when rounds record it.
+    fever: Option<i64>,
     discharge: ServerAction<DischargePatient>,
     writer: bool,
 ) -> impl IntoView {
@@ -278,7 +284,10 @@ fn PatientHeader(
                 }
                 .into_any(),
                 None => view! {
-                    <p class="banner info" data-testid="status-banner">{format!("Admitted · day {day} of stay")}</p>
+                    <p class="banner info" data-testid="status-banner">{match fever {
+                        Some(fever) => format!("Admitted · day {day} of stay · day {fever} of fever"),
+                        None => format!("Admitted · day {day} of stay"),
+                    }}</p>
                 }
                 .into_any(),
             }}
