@@ -41,8 +41,8 @@ pub enum Shift {
 impl Shift {
     pub const ALL: [Shift; 3] = [Shift::Day, Shift::Evening, Shift::Night];
 
-    /// The shift of a time of day.
-    pub fn of(at: DateTime<Utc>) -> Self {
+    /// The shift of a time of day (the hospital's wall clock).
+    pub fn of(at: impl Timelike) -> Self {
         match at.hour() {
             6..=13 => Shift::Day,
             14..=21 => Shift::Evening,
@@ -238,7 +238,7 @@ impl RoundInput {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            None => {}
+            None => values.shift = Shift::of(zone.local(measured_at)),
             Some(text) => match Shift::parse(text) {
                 Some(shift) => values.shift = shift,
                 None => errors.push(FieldError::new("shift", "must be day, evening or night")),

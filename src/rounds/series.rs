@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RoundValues;
 use super::news2::{Observations, news2};
+use crate::display::Zone;
 
 /// Points per chart unless asked otherwise, and the most allowed.
 pub const DEFAULT_BUCKETS: usize = 240;
@@ -142,19 +143,36 @@ const OUTPUT: [&str; 4] = [
     "output_other_ml",
 ];
 
-/// Sums intake and output of `rounds` per period of `hours` (aligned to
-/// midnight UTC, so 8 hours are the night, day and evening shifts), with the
-/// running balance; periods without fluids are left out.
+/// What fluids are summed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FluidPeriods {
+    /// The 8-hour shifts from 06:00, 14:00 and 22:00, as [`super::Shift`] has them.
+    Shift,
+    /// Days from midnight.
+    Day,
+}
+
+/// Sums intake and output of `rounds` per shift or day of `zone` (the
+/// hospital's wall clock), with the running balance; periods without
+/// fluids are left out.
 pub fn fluid_periods(
     rounds: &[RoundValues],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    hours: i64,
+    every: FluidPeriods,
+    zone: &Zone,
 ) -> Vec<FluidPeriod> {
-    let length = Duration::hours(hours).num_seconds();
-    let start_of = |t: DateTime<Utc>| {
-        let s = t.timestamp();
-        DateTime::from_timestamp(s - s.rem_euclid(length), 0).unwrap_or(t)
+    let (anchor, length) = match every {
+        FluidPeriods::Shift => (6 * 3600, 8 * 3600),
+        FluidPeriods::Day => (0, 24 * 3600),
+    };
+    // Periods are counted in wall-clock seconds of the zone.
+    let instant =
+        |wall: i64| DateTime::from_timestamp(wall, 0).map_or(from, |w| zone.instant(w.naive_utc()));
+    let bounds = |t: DateTime<Utc>| {
+        let wall = zone.local(t).and_utc().timestamp();
+        let start = wall - (wall - anchor).rem_euclid(length);
+        (instant(start), instant(start + length))
     };
     let sum = |r: &RoundValues, names: &[&str]| -> f64 {
         names.iter().filter_map(|n| r.numeric(n)).sum()
@@ -168,7 +186,7 @@ pub fn fluid_periods(
         if intake == 0.0 && output == 0.0 {
             continue;
         }
-        let start = start_of(r.measured_at);
+        let (start, end) = bounds(r.measured_at);
         match periods.iter_mut().find(|p| p.start == start) {
             Some(p) => {
                 p.intake_ml += intake;
@@ -176,7 +194,7 @@ pub fn fluid_periods(
             }
             None => periods.push(FluidPeriod {
                 start,
-                end: start + Duration::seconds(length),
+                end,
                 intake_ml: intake,
                 output_ml: output,
                 balance_ml: 0.0,
@@ -205,14 +223,15 @@ pub const CHARTED: [&str; 8] = [
 ];
 
 /// Every charted series of `rounds` (oldest first) and NEWS2 after each
-/// round, from the newest value of each parameter up to then.
+/// round, from the newest value of each parameter up to then; fluids per
+/// shift of `zone` over a day, per day of it over the stay.
 pub fn charts(
     rounds: &[RoundValues],
     span: Span,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
     buckets: usize,
     scale2: bool,
+    zone: &Zone,
 ) -> Charts {
     let mut series: Vec<Series> = CHARTED
         .iter()
@@ -248,16 +267,16 @@ pub fn charts(
         name: "news2".to_owned(),
         points: downsample(&scores, from, to, buckets),
     });
-    let hours = match span {
-        Span::Day => 8,
-        Span::Course => 24,
+    let every = match span {
+        Span::Day => FluidPeriods::Shift,
+        Span::Course => FluidPeriods::Day,
     };
     Charts {
         span,
         from,
         to,
         series,
-        fluids: fluid_periods(rounds, from, to, hours),
+        fluids: fluid_periods(rounds, from, to, every, zone),
         rounds: rounds.len(),
     }
 }
@@ -339,7 +358,14 @@ mod tests {
         a.respiration_per_min = Some(25);
         let mut b = RoundValues::empty(at(60));
         b.pulse_per_min = Some(135);
-        let c = charts(&[a, b], Span::Course, at(0), at(120), 100, false);
+        let c = charts(
+            &[a, b],
+            Span::Course,
+            (at(0), at(120)),
+            100,
+            false,
+            &Zone::default(),
+        );
         let scores: Vec<f64> = c.of("news2").iter().map(|p| p.last).collect();
         assert_eq!(
             scores,
@@ -365,26 +391,40 @@ mod tests {
             round(9 * 60, None, None, None),
             round(17 * 60, None, Some(500), Some(400)),
         ];
-        let shifts = fluid_periods(&rounds, at(0), at(24 * 60), 8);
+        let utc = Zone::default();
+        let shifts = fluid_periods(&rounds, at(0), at(24 * 60), FluidPeriods::Shift, &utc);
+        let summary: Vec<_> = shifts
+            .iter()
+            .map(|s| (s.start, s.end, s.intake_ml, s.output_ml, s.balance_ml))
+            .collect();
         assert_eq!(
-            shifts.len(),
-            2,
-            "the empty round and the empty shift are left out"
+            summary,
+            [
+                (at(-2 * 60), at(6 * 60), 500.0, 100.0, 400.0),
+                (at(6 * 60), at(14 * 60), 100.0, 250.0, 250.0),
+                (at(14 * 60), at(22 * 60), 500.0, 400.0, 350.0),
+            ],
+            "night, day and evening shifts with the running balance; the empty round is left out"
         );
-        assert_eq!((shifts[0].start, shifts[0].end), (at(0), at(8 * 60)));
-        assert_eq!(
-            (
-                shifts[0].intake_ml,
-                shifts[0].output_ml,
-                shifts[0].balance_ml
-            ),
-            (600.0, 350.0, 250.0)
-        );
-        assert_eq!(shifts[1].start, at(16 * 60));
-        assert_eq!(shifts[1].balance_ml, 350.0, "running");
-        let days = fluid_periods(&rounds, at(0), at(24 * 60), 24);
+        let days = fluid_periods(&rounds, at(0), at(24 * 60), FluidPeriods::Day, &utc);
         assert_eq!(days.len(), 1);
         assert_eq!((days[0].intake_ml, days[0].output_ml), (1100.0, 750.0));
+
+        let plus_seven = Zone {
+            name: "+07".into(),
+            spans: vec![crate::display::ZoneSpan {
+                from: i64::MIN,
+                offset_seconds: 7 * 3600,
+                abbreviation: "+07".into(),
+            }],
+        };
+        let local_days = fluid_periods(&rounds, at(0), at(24 * 60), FluidPeriods::Day, &plus_seven);
+        let starts: Vec<_> = local_days.iter().map(|d| d.start).collect();
+        assert_eq!(
+            starts,
+            [at(-7 * 60), at(17 * 60)],
+            "days begin at midnight at +07, 17:00 UTC"
+        );
     }
 
     #[test]

@@ -539,10 +539,10 @@ pub async fn charts(
     Ok(series::charts(
         &values,
         span,
-        from,
-        to,
+        (from, to),
         buckets,
         patient.spo2_scale2,
+        zones::hospital(),
     ))
 }
 
