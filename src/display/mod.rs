@@ -148,6 +148,15 @@ impl Zone {
         self.span(t).map_or("UTC", |s| s.abbreviation.as_str())
     }
 
+    /// The zone's name, with what its time is called at `t` when that
+    /// differs, e.g. `Europe/Berlin (CET)`.
+    pub fn label(&self, t: DateTime<Utc>) -> String {
+        match self.abbreviation(t) {
+            same if same == self.name => same.to_owned(),
+            other => format!("{} ({other})", self.name),
+        }
+    }
+
     /// The instant a wall-clock time of this zone names. When clocks go
     /// back and the time happens twice, the later one; a time skipped when
     /// clocks go forward is read with the offset before the change.
@@ -289,6 +298,8 @@ mod tests {
         assert_eq!(display.time(winter), "2026-03-29 00:30 CET");
         assert_eq!(display.time(summer), "2026-03-29 03:30 CEST");
         assert_eq!(display.day(winter), "29 Mar");
+        assert_eq!(display.zone.label(summer), "Europe/Berlin (CEST)");
+        assert_eq!(Zone::default().label(summer), "UTC");
         assert_eq!(display.input(summer), "2026-03-29T03:30:00");
         let utc = Display::default();
         assert_eq!(utc.time(summer), "2026-03-29 01:30 UTC");

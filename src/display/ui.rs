@@ -44,12 +44,21 @@ pub fn use_display() -> Display {
 }
 
 /// The hint under a date and time field: which clock it is read in.
-pub fn hospital_time_hint() -> String {
-    let zone = use_display().zone;
-    format!(
-        "Hospital time ({}). Leave empty for now.",
-        zone.abbreviation(chrono::Utc::now())
-    )
+#[component]
+pub fn HospitalTimeHint(id: String) -> impl IntoView {
+    view! {
+        <span class="hint" id=id>
+            <Suspense fallback=|| "Leave empty for now.">
+                {move || Suspend::new(async move {
+                    display_ready().await;
+                    format!(
+                        "Hospital time ({}). Leave empty for now.",
+                        use_display().zone.abbreviation(chrono::Utc::now())
+                    )
+                })}
+            </Suspense>
+        </span>
+    }
 }
 
 /// Temperature unit and clock; the time zone is the hospital's.
@@ -69,6 +78,7 @@ pub fn DisplaySettings() -> impl IntoView {
                 {move || Suspend::new(async move {
                     display_ready().await;
                     let current = use_display();
+                    let zone = current.zone.label(chrono::Utc::now());
                     view! {
                         <ActionForm action=save attr:class="display-form" attr:data-testid="display-preferences">
                             <fieldset class="choices">
@@ -97,14 +107,12 @@ pub fn DisplaySettings() -> impl IntoView {
                             </fieldset>
                             <p class="muted" data-testid="time-zone">
                                 {format!(
-                                    "Times are shown in the hospital's time zone, {} (now {}), for everyone, so all speak of the same time.",
-                                    current.zone.name,
-                                    current.zone.abbreviation(chrono::Utc::now()),
+                                    "Times are shown in the hospital's time zone, {zone}, to everyone, so all speak of the same time."
                                 )}
                             </p>
                             <ErrorBox error=action_error(save) />
                             <div class="form-actions">
-                                <button type="submit" class="button">"Save"</button>
+                                <button type="submit" class="button">"Save display settings"</button>
                                 {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                             </div>
                         </ActionForm>

@@ -4,7 +4,7 @@ use leptos_router::components::A;
 
 use super::route_id;
 use crate::accounts::api::list_wards;
-use crate::display::ui::{display_ready, hospital_time_hint, use_display};
+use crate::display::ui::{HospitalTimeHint, display_ready, use_display};
 use crate::patients::api::{CreatePatient, UpdatePatient, get_patient};
 use crate::patients::{INTERVAL_HOURS, Patient, PatientInput, Sex};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
@@ -151,7 +151,7 @@ fn PatientFields(initial: PatientInput) -> impl IntoView {
             <div class="field">
                 <label for="admitted_at">"Admitted at"</label>
                 <input id="admitted_at" type="datetime-local" name="patient[admitted_at]" value=text(&initial.admitted_at) aria-describedby="admitted_at-hint" />
-                <span class="hint" id="admitted_at-hint">{hospital_time_hint()}</span>
+                <HospitalTimeHint id="admitted_at-hint".to_owned() />
             </div>
             <div class="field">
                 <label for="interval">"Monitoring interval"</label>

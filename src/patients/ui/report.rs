@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{can_write, route_id};
 use crate::accounts::ui::signed_in_user;
-use crate::display::ui::{display_ready, hospital_time_hint, use_display};
+use crate::display::ui::{HospitalTimeHint, display_ready, use_display};
 use crate::error::AppError;
 use crate::history::ui::HistoryList;
 use crate::live::ui::{Viewers, watch_patient};
@@ -306,7 +306,7 @@ fn PatientHeader(
                                 <input type="hidden" name="id" value=patient.id />
                                 <label for="discharged_at">"Discharged at"</label>
                                 <input id="discharged_at" type="datetime-local" name="discharged_at" aria-describedby="discharged_at-hint" />
-                                <span class="hint" id="discharged_at-hint">{hospital_time_hint()}</span>
+                                <HospitalTimeHint id="discharged_at-hint".to_owned() />
                                 <button type="submit" class="button danger small">"Discharge patient"</button>
                             </ActionForm>
                             <ErrorBox error=action_error(discharge) />

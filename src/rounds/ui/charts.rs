@@ -109,10 +109,9 @@ fn ChartSet(charts: Charts) -> impl IntoView {
     view! {
         <p class="muted small" data-testid="chart-rounds">
             {format!(
-                "{} rounds in this period; times in the hospital's time zone, {} ({}). Tap or hover a point for its value.",
+                "{} rounds in this period; times in the hospital's time zone, {}. Tap or hover a point for its value.",
                 c.rounds,
-                display.zone.name,
-                display.zone.abbreviation(to),
+                display.zone.label(to),
             )}
         </p>
         <div class="charts">

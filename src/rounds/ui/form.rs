@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::display::ui::hospital_time_hint;
+use crate::display::ui::HospitalTimeHint;
 use crate::rounds::{Consciousness, Group, NUMERIC_FIELDS, RoundInput, Shift, WarningSign};
 
 const GROUPS: [(Group, &str); 4] = [
@@ -55,7 +55,7 @@ pub fn RoundFields(initial: RoundInput, key: String) -> impl IntoView {
             <div class="field">
                 <label for=id("measured_at")>"Measured at"</label>
                 <input id=id("measured_at") type="datetime-local" step="1" name="round[measured_at]" value=text(&initial.measured_at) aria-describedby=id("measured_at-hint") />
-                <span class="hint" id=id("measured_at-hint")>{hospital_time_hint()}</span>
+                <HospitalTimeHint id=id("measured_at-hint") />
             </div>
             <div class="field">
                 <label for=id("shift")>"Shift"</label>
