@@ -50,7 +50,7 @@ async fn timed(client: &reqwest::Client, url: &str, requests: usize) -> Figures 
 fn print(what: &str, requests: usize, f: &Figures) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {requests} requests ({} KiB of HTML)",
+        "{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {requests} requests ({} KiB)",
         ms(f.p50),
         ms(f.p99),
         ms(f.max),
@@ -149,6 +149,19 @@ async fn main() {
     ] {
         timed(&client, &url, 3).await;
         print(&what, REQUESTS, &timed(&client, &url, REQUESTS).await);
+    }
+
+    println!("the reads of the {LONG_STAY}-round report, each on its own:");
+    for (what, path) in [
+        ("patient", format!("/api/patients/get?id={long}")),
+        ("status (phase, NEWS2)", format!("/api/rounds/status?patient_id={long}")),
+        ("newest 100 rounds", format!("/api/rounds?patient_id={long}&per_page=100")),
+        ("history page", format!("/api/patients/history?id={long}")),
+        ("day charts", format!("/api/rounds/charts?patient_id={long}&span=day")),
+        ("course charts", format!("/api/rounds/charts?patient_id={long}&span=course")),
+    ] {
+        let url = format!("{base}{path}");
+        print(&format!("  {what}"), 20, &timed(&client, &url, 20).await);
     }
 
     let first_visit = [

@@ -316,7 +316,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "GET",
         path: "/api/rounds/charts",
-        summary: "The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), downsampled to at most `buckets` points per series (default 240, at most 2000): each point is a single value or a time bucket's min, max and last value. Query: patient_id, span, buckets.",
+        summary: "The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), downsampled to at most `buckets` points per series (default 120, at most 2000): each point is a single value or a time bucket's min, max and last value. Query: patient_id, span, buckets.",
         access: "every role (own wards)",
         input: None,
         output: r#"{"span":"day","from":"2026-11-29T14:05:09Z","to":"2026-11-30T14:05:09Z","rounds":6,"series":[{"name":"temperature_c","points":[{"at":"2026-11-30T08:00:00Z","min":38.4,"max":38.4,"last":38.4,"count":1}]},{"name":"news2","points":[{"at":"2026-11-30T08:00:00Z","min":3.0,"max":3.0,"last":3.0,"count":1}]}]}"#,

@@ -10,8 +10,9 @@ use super::RoundValues;
 use super::news2::{Observations, news2};
 use crate::display::Zone;
 
-/// Points per chart unless asked otherwise, and the most allowed.
-pub const DEFAULT_BUCKETS: usize = 240;
+/// Points per chart unless asked otherwise (one per 6 units of a chart 720
+/// wide), and the most allowed.
+pub const DEFAULT_BUCKETS: usize = 120;
 pub const MAX_BUCKETS: usize = 2000;
 
 /// What a chart spans.
