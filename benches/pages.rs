@@ -154,11 +154,23 @@ async fn main() {
     println!("the reads of the {LONG_STAY}-round report, each on its own:");
     for (what, path) in [
         ("patient", format!("/api/patients/get?id={long}")),
-        ("status (phase, NEWS2)", format!("/api/rounds/status?patient_id={long}")),
-        ("newest 100 rounds", format!("/api/rounds?patient_id={long}&per_page=100")),
+        (
+            "status (phase, NEWS2)",
+            format!("/api/rounds/status?patient_id={long}"),
+        ),
+        (
+            "newest 100 rounds",
+            format!("/api/rounds?patient_id={long}&per_page=100"),
+        ),
         ("history page", format!("/api/patients/history?id={long}")),
-        ("day charts", format!("/api/rounds/charts?patient_id={long}&span=day")),
-        ("course charts", format!("/api/rounds/charts?patient_id={long}&span=course")),
+        (
+            "day charts",
+            format!("/api/rounds/charts?patient_id={long}&span=day"),
+        ),
+        (
+            "course charts",
+            format!("/api/rounds/charts?patient_id={long}&span=course"),
+        ),
     ] {
         let url = format!("{base}{path}");
         print(&format!("  {what}"), 20, &timed(&client, &url, 20).await);

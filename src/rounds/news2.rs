@@ -109,27 +109,72 @@ pub struct News2 {
     pub missing: Vec<String>,
 }
 
+/// What scoring a parameter gives: its points with the reason
+/// ([`SubScore`]), or the points alone (`u8`, for long series).
+pub trait Tally: Sized {
+    /// `points` for `value` of `name` by `rule`.
+    fn banded<T: std::fmt::Display>(
+        name: &'static str,
+        unit: &str,
+        value: T,
+        points: u8,
+        rule: &str,
+    ) -> Self;
+    /// `points` for `name`, said by `reason`.
+    fn said(name: &'static str, points: u8, reason: impl FnOnce() -> String) -> Self;
+}
+
+impl Tally for SubScore {
+    fn banded<T: std::fmt::Display>(
+        name: &'static str,
+        unit: &str,
+        value: T,
+        points: u8,
+        rule: &str,
+    ) -> Self {
+        SubScore {
+            parameter: name.to_owned(),
+            points,
+            reason: format!("{name} {value}{unit} {rule} scores {points}"),
+        }
+    }
+
+    fn said(name: &'static str, points: u8, reason: impl FnOnce() -> String) -> Self {
+        SubScore {
+            parameter: name.to_owned(),
+            points,
+            reason: reason(),
+        }
+    }
+}
+
+impl Tally for u8 {
+    fn banded<T: std::fmt::Display>(_: &'static str, _: &str, _: T, points: u8, _: &str) -> Self {
+        points
+    }
+
+    fn said(_: &'static str, points: u8, _: impl FnOnce() -> String) -> Self {
+        points
+    }
+}
+
 /// Points for a value against ordered bands: `(upper bound, points, rule)`,
 /// the first band whose bound the value does not exceed wins.
-fn banded<T: PartialOrd + Copy + std::fmt::Display>(
-    name: &str,
+fn banded<S: Tally, T: PartialOrd + Copy + std::fmt::Display>(
+    name: &'static str,
     unit: &str,
     value: T,
     bands: &[(Option<T>, u8, &str)],
-) -> SubScore {
+) -> S {
     let (_, points, rule) = bands
         .iter()
         .find(|(upper, ..)| upper.is_none_or(|u| value <= u))
         .copied()
         .expect("the last band has no upper bound");
-    SubScore {
-        parameter: name.to_owned(),
-        points,
-        reason: format!("{name} {value}{unit} {rule} scores {points}"),
-    }
+    S::banded(name, unit, value, points, rule)
 }
 
-fn respiration(v: i32) -> SubScore {
+fn respiration<S: Tally>(v: i32) -> S {
     banded(
         "Respiration",
         " /min",
@@ -144,7 +189,7 @@ fn respiration(v: i32) -> SubScore {
     )
 }
 
-fn spo2_scale1(v: i32) -> SubScore {
+fn spo2_scale1<S: Tally>(v: i32) -> S {
     banded(
         "SpO2",
         " %",
@@ -158,7 +203,7 @@ fn spo2_scale1(v: i32) -> SubScore {
     )
 }
 
-fn spo2_scale2(v: i32, on_oxygen: bool) -> SubScore {
+fn spo2_scale2<S: Tally>(v: i32, on_oxygen: bool) -> S {
     if v <= 92 || !on_oxygen {
         return banded(
             "SpO2 (scale 2)",
@@ -184,7 +229,7 @@ fn spo2_scale2(v: i32, on_oxygen: bool) -> SubScore {
     )
 }
 
-fn systolic(v: i32) -> SubScore {
+fn systolic<S: Tally>(v: i32) -> S {
     banded(
         "Systolic BP",
         " mmHg",
@@ -199,7 +244,7 @@ fn systolic(v: i32) -> SubScore {
     )
 }
 
-fn pulse(v: i32) -> SubScore {
+fn pulse<S: Tally>(v: i32) -> S {
     banded(
         "Pulse",
         " /min",
@@ -215,7 +260,7 @@ fn pulse(v: i32) -> SubScore {
     )
 }
 
-fn temperature(v: f64) -> SubScore {
+fn temperature<S: Tally>(v: f64) -> S {
     // Rounded to one decimal as charted, so 36.05 counts as 36.1.
     let v = (v * 10.0).round() / 10.0;
     banded(
@@ -232,36 +277,31 @@ fn temperature(v: f64) -> SubScore {
     )
 }
 
-fn oxygen(on: bool) -> SubScore {
-    SubScore {
-        parameter: "Oxygen".into(),
-        points: if on { 2 } else { 0 },
-        reason: if on {
+fn oxygen<S: Tally>(on: bool) -> S {
+    S::said("Oxygen", if on { 2 } else { 0 }, || {
+        if on {
             "On supplemental oxygen scores 2".into()
         } else {
             "On air scores 0".into()
-        },
-    }
+        }
+    })
 }
 
-fn consciousness(c: Consciousness) -> SubScore {
+fn consciousness<S: Tally>(c: Consciousness) -> S {
     let points = if c == Consciousness::Alert { 0 } else { 3 };
-    SubScore {
-        parameter: "Consciousness".into(),
-        points,
-        reason: format!(
+    S::said("Consciousness", points, || {
+        format!(
             "Consciousness {} ({}) scores {points}",
             c.code(),
             c.label().to_lowercase()
-        ),
-    }
+        )
+    })
 }
 
-/// Scores the observations; `scale2` selects SpO2 scale 2 (hypercapnic
-/// respiratory failure, chosen per patient).
-pub fn news2(obs: &Observations, scale2: bool) -> News2 {
+/// Each parameter's name and score, when it has a value.
+fn parts<S: Tally>(obs: &Observations, scale2: bool) -> [(&'static str, Option<S>); 7] {
     let on_oxygen = obs.on_oxygen.unwrap_or(false);
-    let parts: [(&str, Option<SubScore>); 7] = [
+    [
         ("Respiration", obs.respiration_per_min.map(respiration)),
         (
             "SpO2",
@@ -278,7 +318,21 @@ pub fn news2(obs: &Observations, scale2: bool) -> News2 {
         ("Pulse", obs.pulse_per_min.map(pulse)),
         ("Consciousness", obs.consciousness.map(consciousness)),
         ("Temperature", obs.temperature_c.map(temperature)),
-    ];
+    ]
+}
+
+/// The NEWS2 total alone, for long series.
+pub fn news2_total(obs: &Observations, scale2: bool) -> u8 {
+    parts::<u8>(obs, scale2)
+        .into_iter()
+        .filter_map(|(_, points)| points)
+        .sum()
+}
+
+/// Scores the observations; `scale2` selects SpO2 scale 2 (hypercapnic
+/// respiratory failure, chosen per patient).
+pub fn news2(obs: &Observations, scale2: bool) -> News2 {
+    let parts = parts::<SubScore>(obs, scale2);
     let missing = parts
         .iter()
         .filter(|(_, s)| s.is_none())
@@ -491,6 +545,23 @@ mod tests {
         };
         let score = news2(&seven, false);
         assert_eq!((score.total, score.band), (7, Band::High));
+
+        for obs in [
+            normal(),
+            single_three,
+            four,
+            five,
+            seven,
+            Observations::default(),
+        ] {
+            for scale2 in [false, true] {
+                assert_eq!(
+                    news2_total(&obs, scale2),
+                    news2(&obs, scale2).total,
+                    "the total alone agrees for {obs:?}"
+                );
+            }
+        }
     }
 
     #[test]

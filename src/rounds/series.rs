@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::RoundValues;
-use super::news2::{Observations, news2};
+use super::news2::{Observations, news2_total};
 use crate::display::Zone;
 
 /// Points per chart unless asked otherwise (one per 6 units of a chart 720
@@ -261,7 +261,7 @@ pub fn charts(
             temperature_c: this.temperature_c.or(newest.temperature_c),
         };
         if this != Observations::default() {
-            scores.push((r.measured_at, f64::from(news2(&newest, scale2).total)));
+            scores.push((r.measured_at, f64::from(news2_total(&newest, scale2))));
         }
     }
     series.push(Series {

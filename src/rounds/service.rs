@@ -56,16 +56,17 @@ fn number(value: Value) -> Option<f64> {
     }
 }
 
+/// Warning signs as stored: codes separated by commas.
+fn warning_signs(stored: &str) -> Vec<WarningSign> {
+    stored.split(',').filter_map(WarningSign::parse).collect()
+}
+
 fn values_of(m: &entity::Model) -> RoundValues {
     let mut values = RoundValues::empty(m.measured_at);
     values.shift = Shift::parse(&m.shift).unwrap_or(values.shift);
     values.on_oxygen = m.on_oxygen;
     values.consciousness = m.consciousness.as_deref().and_then(Consciousness::parse);
-    values.warning_signs = m
-        .warning_signs
-        .split(',')
-        .filter_map(WarningSign::parse)
-        .collect();
+    values.warning_signs = warning_signs(&m.warning_signs);
     values.clinical_notes = m.clinical_notes.clone();
     values.medical_advice = m.medical_advice.clone();
     for spec in NUMERIC_FIELDS {
@@ -74,9 +75,9 @@ fn values_of(m: &entity::Model) -> RoundValues {
     values
 }
 
-/// The columns of a round the charts draw.
+/// The columns of a round the clinical rules and the charts read.
 #[derive(FromQueryResult)]
-struct ChartRow {
+struct ClinicalRow {
     measured_at: DateTime<Utc>,
     temperature_c: Option<f64>,
     pulse_per_min: Option<i32>,
@@ -95,10 +96,48 @@ struct ChartRow {
     output_emesis_ml: Option<i32>,
     output_drainage_ml: Option<i32>,
     output_other_ml: Option<i32>,
+    warning_signs: String,
 }
 
-impl From<ChartRow> for RoundValues {
-    fn from(r: ChartRow) -> Self {
+/// The rounds `select` finds, reading only the clinical columns.
+async fn clinical_rows(
+    select: sea_orm::Select<entity::Entity>,
+    db: &impl ConnectionTrait,
+) -> Result<Vec<RoundValues>, AppError> {
+    use entity::Column as C;
+    Ok(select
+        .select_only()
+        .columns([
+            C::MeasuredAt,
+            C::TemperatureC,
+            C::PulsePerMin,
+            C::RespirationPerMin,
+            C::SystolicMmhg,
+            C::DiastolicMmhg,
+            C::Spo2Percent,
+            C::OnOxygen,
+            C::Consciousness,
+            C::HematocritPercent,
+            C::PlateletsKPerUl,
+            C::IntakeOralMl,
+            C::IntakeIvMl,
+            C::IntakeOtherMl,
+            C::OutputUrineMl,
+            C::OutputEmesisMl,
+            C::OutputDrainageMl,
+            C::OutputOtherMl,
+            C::WarningSigns,
+        ])
+        .into_model::<ClinicalRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(RoundValues::from)
+        .collect())
+}
+
+impl From<ClinicalRow> for RoundValues {
+    fn from(r: ClinicalRow) -> Self {
         RoundValues {
             temperature_c: r.temperature_c,
             pulse_per_min: r.pulse_per_min,
@@ -117,6 +156,7 @@ impl From<ChartRow> for RoundValues {
             output_emesis_ml: r.output_emesis_ml,
             output_drainage_ml: r.output_drainage_ml,
             output_other_ml: r.output_other_ml,
+            warning_signs: warning_signs(&r.warning_signs),
             ..RoundValues::empty(r.measured_at)
         }
     }
@@ -415,24 +455,34 @@ async fn status_rounds(
 ) -> Result<Vec<RoundValues>, AppError> {
     let from = now - chrono::Duration::days(STATUS_WINDOW_DAYS);
     let of_patient = entity::Column::PatientId.eq(patient_id);
-    let mut rows = entity::Entity::find()
-        .filter(of_patient.clone())
-        .filter(entity::Column::MeasuredAt.gte(from))
-        .order_by_asc(entity::Column::MeasuredAt)
-        .order_by_asc(entity::Column::Id)
-        .all(db)
-        .await?;
-    let baseline = entity::Entity::find()
-        .filter(of_patient)
-        .filter(entity::Column::HematocritPercent.is_not_null())
-        .order_by_asc(entity::Column::MeasuredAt)
-        .order_by_asc(entity::Column::Id)
-        .one(db)
-        .await?;
-    if let Some(first) = baseline.filter(|b| b.measured_at < from) {
+    let in_order = |select: sea_orm::Select<entity::Entity>| {
+        select
+            .order_by_asc(entity::Column::MeasuredAt)
+            .order_by_asc(entity::Column::Id)
+    };
+    let mut rows = clinical_rows(
+        in_order(
+            entity::Entity::find()
+                .filter(of_patient.clone())
+                .filter(entity::Column::MeasuredAt.gte(from)),
+        ),
+        db,
+    )
+    .await?;
+    let baseline = clinical_rows(
+        in_order(
+            entity::Entity::find()
+                .filter(of_patient)
+                .filter(entity::Column::HematocritPercent.is_not_null()),
+        )
+        .limit(1),
+        db,
+    )
+    .await?;
+    if let Some(first) = baseline.into_iter().find(|b| b.measured_at < from) {
         rows.insert(0, first);
     }
-    Ok(rows.iter().map(values_of).collect())
+    Ok(rows)
 }
 
 /// The phase (or the one set by hand) and NEWS2 of a patient now.
@@ -573,41 +623,16 @@ pub async fn charts(
     };
     let patient = visible(db, caller, patient_id).await?;
     let (from, to) = series::range(span, patient.admitted_at, patient.discharged_at, Utc::now());
-    use entity::Column as C;
-    // Only what the charts draw, read straight into the values.
-    let values: Vec<RoundValues> = entity::Entity::find()
-        .select_only()
-        .columns([
-            C::MeasuredAt,
-            C::TemperatureC,
-            C::PulsePerMin,
-            C::RespirationPerMin,
-            C::SystolicMmhg,
-            C::DiastolicMmhg,
-            C::Spo2Percent,
-            C::OnOxygen,
-            C::Consciousness,
-            C::HematocritPercent,
-            C::PlateletsKPerUl,
-            C::IntakeOralMl,
-            C::IntakeIvMl,
-            C::IntakeOtherMl,
-            C::OutputUrineMl,
-            C::OutputEmesisMl,
-            C::OutputDrainageMl,
-            C::OutputOtherMl,
-        ])
-        .filter(C::PatientId.eq(patient_id))
-        .filter(C::MeasuredAt.gte(from))
-        .filter(C::MeasuredAt.lte(to))
-        .order_by_asc(C::MeasuredAt)
-        .order_by_asc(C::Id)
-        .into_model::<ChartRow>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(RoundValues::from)
-        .collect();
+    let values = clinical_rows(
+        entity::Entity::find()
+            .filter(entity::Column::PatientId.eq(patient_id))
+            .filter(entity::Column::MeasuredAt.gte(from))
+            .filter(entity::Column::MeasuredAt.lte(to))
+            .order_by_asc(entity::Column::MeasuredAt)
+            .order_by_asc(entity::Column::Id),
+        db,
+    )
+    .await?;
     Ok(series::charts(
         &values,
         span,
