@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{ADMIN_PASSWORD, admit, round};
+use common::{ADMIN_PASSWORD, admit, record_every_five_minutes, round};
 use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service as rounds;
 
@@ -79,15 +79,7 @@ async fn main() {
 
     let start = Instant::now();
     let long = admit(&db, &caller, "LONG-STAY", 400).await;
-    for chunk in 0..LONG_STAY / 1_000 {
-        // One round every 5 minutes: 100,000 rounds span about 347 days.
-        let inputs: Vec<RoundInput> = (0..1_000)
-            .map(|i| round(5 * (LONG_STAY - chunk * 1_000 - i) as i64, i))
-            .collect();
-        rounds::record_many(&db, &caller, long, &inputs)
-            .await
-            .unwrap();
-    }
+    record_every_five_minutes(&db, &caller, long, LONG_STAY).await;
     let short = admit(&db, &caller, "SHORT-STAY", 2).await;
     let inputs: Vec<RoundInput> = (0..10).map(|i| round(240 * (10 - i) as i64, i)).collect();
     rounds::record_many(&db, &caller, short, &inputs)

@@ -64,15 +64,7 @@ async fn main() {
 
     let patient = admit(&db, &caller, "LONG-STAY", 400).await;
     let start = Instant::now();
-    for chunk in 0..LONG_STAY / 1_000 {
-        // One round every 5 minutes: 100,000 rounds span about 347 days.
-        let inputs: Vec<RoundInput> = (0..1_000)
-            .map(|i| round(5 * (LONG_STAY - chunk * 1_000 - i) as i64, i))
-            .collect();
-        rounds::record_many(&db, &caller, patient, &inputs)
-            .await
-            .unwrap();
-    }
+    common::record_every_five_minutes(&db, &caller, patient, LONG_STAY).await;
     println!(
         "filled a stay of {LONG_STAY} rounds in {:.1} s",
         start.elapsed().as_secs_f64()

@@ -115,18 +115,23 @@ pub struct Zone {
 
 impl Default for Zone {
     fn default() -> Self {
-        Zone {
-            name: "UTC".into(),
-            spans: vec![ZoneSpan {
-                from: i64::MIN,
-                offset_seconds: 0,
-                abbreviation: "UTC".into(),
-            }],
-        }
+        Zone::fixed("UTC", 0)
     }
 }
 
 impl Zone {
+    /// A zone whose offset never changes, e.g. `Zone::fixed("+07", 7 * 3600)`.
+    pub fn fixed(name: &str, offset_seconds: i32) -> Self {
+        Zone {
+            name: name.to_owned(),
+            spans: vec![ZoneSpan {
+                from: i64::MIN,
+                offset_seconds,
+                abbreviation: name.to_owned(),
+            }],
+        }
+    }
+
     fn span(&self, t: DateTime<Utc>) -> Option<&ZoneSpan> {
         let next = self.spans.partition_point(|s| s.from <= t.timestamp());
         self.spans.get(next.saturating_sub(1))

@@ -61,6 +61,28 @@ pub fn HospitalTimeHint(id: String) -> impl IntoView {
     }
 }
 
+/// Radio buttons named `name` under `legend`, one per `(value, label, checked)`.
+fn choices<const N: usize>(
+    legend: &'static str,
+    name: &'static str,
+    options: [(&'static str, &'static str, bool); N],
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend}</legend>
+            {options
+                .into_iter()
+                .map(|(value, label, checked)| view! {
+                    <label class="check">
+                        <input type="radio" name=name value=value checked=checked />
+                        {label}
+                    </label>
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
 /// Temperature unit and clock; the time zone is the hospital's.
 #[component]
 pub fn DisplaySettings() -> impl IntoView {
@@ -81,30 +103,16 @@ pub fn DisplaySettings() -> impl IntoView {
                     let zone = current.zone.label(chrono::Utc::now());
                     view! {
                         <ActionForm action=save attr:class="display-form" attr:data-testid="display-preferences">
-                            <fieldset class="choices">
-                                <legend>"Temperature"</legend>
-                                {TemperatureUnit::ALL
-                                    .into_iter()
-                                    .map(|u| view! {
-                                        <label class="check">
-                                            <input type="radio" name="display[temperature_unit]" value=u.code() checked=current.temperature == u />
-                                            {u.label()}
-                                        </label>
-                                    })
-                                    .collect_view()}
-                            </fieldset>
-                            <fieldset class="choices">
-                                <legend>"Clock"</legend>
-                                {Clock::ALL
-                                    .into_iter()
-                                    .map(|c| view! {
-                                        <label class="check">
-                                            <input type="radio" name="display[clock]" value=c.code() checked=current.clock == c />
-                                            {c.label()}
-                                        </label>
-                                    })
-                                    .collect_view()}
-                            </fieldset>
+                            {choices(
+                                "Temperature",
+                                "display[temperature_unit]",
+                                TemperatureUnit::ALL.map(|u| (u.code(), u.label(), current.temperature == u)),
+                            )}
+                            {choices(
+                                "Clock",
+                                "display[clock]",
+                                Clock::ALL.map(|c| (c.code(), c.label(), current.clock == c)),
+                            )}
                             <p class="muted" data-testid="time-zone">
                                 {format!(
                                     "Times are shown in the hospital's time zone, {zone}, to everyone, so all speak of the same time."

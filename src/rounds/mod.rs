@@ -390,14 +390,7 @@ mod tests {
             measured("2026-11-27T10:00:00Z", Some(3)),
         ];
         assert_eq!(fever_day(&rounds, now, &Zone::default()), Some(6));
-        let plus_seven = Zone {
-            name: "+07".into(),
-            spans: vec![crate::display::ZoneSpan {
-                from: i64::MIN,
-                offset_seconds: 7 * 3600,
-                abbreviation: "+07".into(),
-            }],
-        };
+        let plus_seven = Zone::fixed("+07", 7 * 3600);
         assert_eq!(
             fever_day(&rounds, now, &plus_seven),
             Some(5),
@@ -408,14 +401,7 @@ mod tests {
 
     #[test]
     fn times_without_an_offset_are_read_in_the_hospital_zone() {
-        let plus_seven = Zone {
-            name: "Asia/Ho_Chi_Minh".into(),
-            spans: vec![crate::display::ZoneSpan {
-                from: i64::MIN,
-                offset_seconds: 7 * 3600,
-                abbreviation: "+07".into(),
-            }],
-        };
+        let plus_seven = Zone::fixed("Asia/Ho_Chi_Minh", 7 * 3600);
         let expected = "2026-11-30T14:05:00Z".parse::<DateTime<Utc>>().unwrap();
         assert_eq!(parse_time("2026-11-30T21:05", &plus_seven), Some(expected));
         assert_eq!(

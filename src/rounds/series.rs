@@ -411,14 +411,7 @@ mod tests {
         assert_eq!(days.len(), 1);
         assert_eq!((days[0].intake_ml, days[0].output_ml), (1100.0, 750.0));
 
-        let plus_seven = Zone {
-            name: "+07".into(),
-            spans: vec![crate::display::ZoneSpan {
-                from: i64::MIN,
-                offset_seconds: 7 * 3600,
-                abbreviation: "+07".into(),
-            }],
-        };
+        let plus_seven = Zone::fixed("+07", 7 * 3600);
         let local_days = fluid_periods(&rounds, at(0), at(24 * 60), FluidPeriods::Day, &plus_seven);
         let starts: Vec<_> = local_days.iter().map(|d| d.start).collect();
         assert_eq!(

@@ -538,14 +538,7 @@ mod tests {
 
     #[test]
     fn time_ticks_fall_on_the_hours_and_midnights_of_the_zone() {
-        let plus_seven = Zone {
-            name: "Asia/Ho_Chi_Minh".into(),
-            spans: vec![crate::display::ZoneSpan {
-                from: i64::MIN,
-                offset_seconds: 7 * 3600,
-                abbreviation: "+07".into(),
-            }],
-        };
+        let plus_seven = Zone::fixed("Asia/Ho_Chi_Minh", 7 * 3600);
         let from = Utc.with_ymd_and_hms(2026, 11, 29, 14, 20, 0).unwrap();
         let day = time_ticks(from, from + Duration::hours(24), 6, &plus_seven);
         assert_eq!(
