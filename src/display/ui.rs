@@ -7,7 +7,7 @@ use super::api::{SaveDisplaySettings, display_settings};
 use super::{Clock, Display, TemperatureUnit};
 use crate::accounts::ui::signed_in_user;
 use crate::error::AppError;
-use crate::ui::form::{ErrorBox, action_error};
+use crate::ui::form::{ErrorBox, action_error, count_successes};
 
 /// The display preferences, loaded once per page and again when saved or
 /// when another user signs in.
@@ -27,11 +27,13 @@ pub fn provide_display_context() {
     provide_context(DisplayContext { preferences, saved });
 }
 
-/// Waits until the display preferences are loaded; pages await this before
-/// rendering times, so the server and the browser write them alike.
-pub async fn display_ready() {
-    if let Some(ctx) = use_context::<DisplayContext>() {
-        let _ = ctx.preferences.await;
+/// Waits until the display preferences are loaded and gives them; pages
+/// await this before rendering times, so the server and the browser write
+/// them alike (and [`use_display`] below them has the loaded value).
+pub async fn display_ready() -> Display {
+    match use_context::<DisplayContext>() {
+        Some(ctx) => ctx.preferences.await.unwrap_or_default(),
+        None => Display::default(),
     }
 }
 
@@ -50,10 +52,10 @@ pub fn HospitalTimeHint(id: String) -> impl IntoView {
         <span class="hint" id=id>
             <Suspense fallback=|| "Leave empty for now.">
                 {move || Suspend::new(async move {
-                    display_ready().await;
+                    let zone = display_ready().await.zone;
                     format!(
                         "Hospital time ({}). Leave empty for now.",
-                        use_display().zone.abbreviation(chrono::Utc::now())
+                        zone.abbreviation(chrono::Utc::now())
                     )
                 })}
             </Suspense>
@@ -88,18 +90,13 @@ fn choices<const N: usize>(
 pub fn DisplaySettings() -> impl IntoView {
     let ctx = expect_context::<DisplayContext>();
     let save = ServerAction::<SaveDisplaySettings>::new();
-    Effect::new(move || {
-        if matches!(save.value().get(), Some(Ok(_))) {
-            ctx.saved.update(|n| *n += 1);
-        }
-    });
+    count_successes(ctx.saved, save);
     view! {
         <section class="card" aria-labelledby="display-title">
             <h2 id="display-title">"How values are shown"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    display_ready().await;
-                    let current = use_display();
+                    let current = display_ready().await;
                     let zone = current.zone.label(chrono::Utc::now());
                     view! {
                         <ActionForm action=save attr:class="display-form" attr:data-testid="display-preferences">

@@ -729,14 +729,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
             200,
             "any text is a valid name; pages escape it"
         );
-        let page = admin
-            .get(server.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = crate::support::get_page(&admin, server.url("/admin")).await;
         assert!(!page.contains("<script>alert(1)</script>"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 

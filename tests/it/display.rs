@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, client, every_database, get_json, post_json, signed_in};
+use crate::support::{
+    TestServer, client, every_database, get_json, get_page, post_json, signed_in,
+};
 
 #[tokio::test]
 async fn each_user_keeps_their_own_units_and_bad_choices_change_nothing() {
@@ -45,14 +47,7 @@ async fn each_user_keeps_their_own_units_and_bad_choices_change_nothing() {
         let other: Value = get_json(&consultant, server.url("/api/settings/display"), &()).await;
         assert_eq!(other, defaults, "another user's choice is their own");
 
-        let report = nurse
-            .get(server.url("/settings"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let report = get_page(&nurse, server.url("/settings")).await;
         let checked = |value: &str| {
             let at = report.find(&format!(r#"value="{value}""#)).unwrap();
             report[at..at + report[at..].find('>').unwrap()].contains("checked")

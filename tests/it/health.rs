@@ -68,14 +68,7 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
     assert_eq!(anonymous.headers()["location"], "/login?next=/");
 
     let nurse = crate::support::signed_in(&server, "nurse").await;
-    let html = nurse
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::support::get_page(&nurse, server.url("/")).await;
     for entry in ["Dashboard", "Patients", "Settings", "API"] {
         assert!(
             html.contains(&format!("<span>{entry}</span>")),

@@ -154,6 +154,18 @@ pub async fn signed_in(server: &TestServer, username: &str) -> reqwest::Client {
     client
 }
 
+/// GETs the page at `url` and reads its HTML.
+pub async fn get_page(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("page request")
+        .text()
+        .await
+        .expect("page body")
+}
+
 /// No query string, for `get_json`.
 pub const NO_QUERY: &[(&str, &str)] = &[];
 

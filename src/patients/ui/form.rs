@@ -4,7 +4,7 @@ use leptos_router::components::A;
 
 use super::route_id;
 use crate::accounts::api::list_wards;
-use crate::display::ui::{HospitalTimeHint, display_ready, use_display};
+use crate::display::ui::{HospitalTimeHint, display_ready};
 use crate::patients::api::{CreatePatient, UpdatePatient, get_patient};
 use crate::patients::{INTERVAL_HOURS, Patient, PatientInput, Sex};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
@@ -53,8 +53,7 @@ pub fn EditPatientPage() -> impl IntoView {
         <Title text="Edit patient" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                display_ready().await;
-                let zone = use_display().zone;
+                let zone = display_ready().await.zone;
                 match patient.await {
                     Ok(p) => view! {
                         <section class="card">

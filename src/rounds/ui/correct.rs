@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::form::RoundFields;
-use crate::display::ui::{display_ready, use_display};
+use crate::display::ui::display_ready;
 use crate::rounds::Round;
 use crate::rounds::api::{CorrectRound, get_round};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
@@ -37,8 +37,7 @@ pub fn CorrectRoundPage() -> impl IntoView {
         <Title text="Correct a round" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                display_ready().await;
-                let display = use_display();
+                let display = display_ready().await;
                 match round.await {
                     Ok(r) => view! {
                         <section class="card">
