@@ -101,7 +101,8 @@ async fn main() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = vitalboard::server::router(state, false);
+    let app = vitalboard::server::router(state, false)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let anonymous = reqwest::Client::new();
     let client = reqwest::Client::builder()

@@ -129,3 +129,65 @@ test('the connection shows reconnecting while the server is down and catches up 
     await server.stop();
   }
 });
+
+test('a burst of 20 rounds recorded elsewhere all appear on an open report', async ({ browser }) => {
+  const nurseContext = await browser.newContext();
+  const viewerContext = await browser.newContext();
+  const nurse = await nurseContext.newPage();
+  const viewer = await viewerContext.newPage();
+  await signIn(nurse, 'nurse');
+  await signIn(viewer, 'consultant');
+  const patient = await admit(nurse.request, 'E2E-BURST-1');
+  await viewer.goto(`/patients/${patient}`);
+  await expect(viewer.getByTestId('connection')).toHaveText('Live');
+  await markPage(viewer);
+
+  const rounds = Array.from({ length: 20 }, (_, i) => ({
+    measured_at: `2026-11-29T${String(i).padStart(2, '0')}:00`,
+    pulse_per_min: String(80 + i),
+  }));
+  const response = await nurse.request.post('/api/rounds/record-batch', { data: { patient_id: patient, rounds } });
+  expect(response.status(), await response.text()).toBe(200);
+  await expect(viewer.getByTestId('rounds').locator('tbody tr')).toHaveCount(20);
+  await notReloaded(viewer);
+  await nurseContext.close();
+  await viewerContext.close();
+});
+
+test('a user whose account is deactivated is told so on the report left open', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const leaverContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  const leaver = await leaverContext.newPage();
+  await signIn(admin, 'admin');
+  const wards = await (await admin.request.get('/api/wards')).json();
+  const ward = wards.find((w: { name: string }) => w.name === 'Dengue ward A');
+  const created = await admin.request.post('/api/users/create', {
+    data: {
+      username: 'e2e.leaver', display_name: 'Nurse Leaving', role: 'clinician',
+      ward_ids: [ward.id], password: 'leaving-password-2026',
+    },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const account = await created.json();
+
+  await leaver.goto('/login');
+  await expect(leaver.locator('body[data-hydrated="true"]')).toBeAttached();
+  await leaver.getByLabel('Username').fill('e2e.leaver');
+  await leaver.getByLabel('Password').fill('leaving-password-2026');
+  await leaver.getByRole('button', { name: 'Sign in' }).click();
+  await expect(leaver.getByTestId('user-role')).toHaveText('Clinician');
+  const patient = await admit(leaver.request, 'E2E-LEAVER-1');
+  await leaver.goto(`/patients/${patient}`);
+  await expect(leaver.getByTestId('connection')).toHaveText('Live');
+
+  const deactivated = await admin.request.post('/api/users/set-active', { data: { id: account.id, active: false } });
+  expect(deactivated.status(), await deactivated.text()).toBe(200);
+  await expect(leaver.getByTestId('connection')).toHaveText('Your access changed — sign in again');
+  await leaver.screenshot({ path: 'test-results/live-access-ended.png' });
+  await leaver.getByRole('link', { name: 'Your access changed — sign in again' }).click();
+  await expect(leaver).toHaveURL(/\/login/);
+
+  await adminContext.close();
+  await leaverContext.close();
+});

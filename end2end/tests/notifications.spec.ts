@@ -66,11 +66,13 @@ test('the settings page saves which kinds to receive @no-js', async ({ page }) =
   await expect(admitted).toBeChecked();
   await admitted.uncheck();
   await preferences.getByRole('button', { name: 'Save' }).click();
+  await expect(preferences.getByRole('status')).toHaveText('Saved.');
   await page.goto('/settings');
   await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ })).not.toBeChecked();
   await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Round due/ })).toBeChecked();
   await page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ }).check();
   await page.getByTestId('preferences').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('preferences').getByRole('status')).toHaveText('Saved.');
   await page.goto('/settings');
   await expect(page.getByTestId('preferences').getByRole('checkbox', { name: /Patient admitted/ })).toBeChecked();
 });

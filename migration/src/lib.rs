@@ -9,6 +9,7 @@ mod m20261130_000003_clinical_records;
 mod m20261130_000004_live_events;
 mod m20261130_000005_clinical_alerts;
 mod m20261130_000006_display_preferences;
+mod m20261201_000007_trust;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_live_events::Migration),
             Box::new(m20261130_000005_clinical_alerts::Migration),
             Box::new(m20261130_000006_display_preferences::Migration),
+            Box::new(m20261201_000007_trust::Migration),
         ]
     }
 }

@@ -4,15 +4,24 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::{ApiToken, CreatedToken, CurrentUser, Role, UserAccount, Ward};
+use super::{ApiToken, AuditEntry, CreatedToken, CurrentUser, Role, UserAccount, Ward};
 #[cfg(feature = "ssr")]
 use super::{auth, service};
 use crate::error::AppError;
+use crate::paging::Page;
 
-/// Where to go after signing in: only paths on this site.
+/// Where to go after signing in: only a path on this site. Anything a
+/// browser could read as another site (a second slash, a backslash, a
+/// scheme, or a control or space character it would drop) becomes `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+                && !path.split(['?', '#']).next().unwrap_or(path).contains(':') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -27,11 +36,17 @@ pub async fn login(
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     let mut session = auth::current_session()?;
+    let state = expect_context::<crate::server::AppState>();
+    let client = crate::server::client::address(&auth::request_parts()?, &state.trusted_proxies);
     let user = session
-        .authenticate(auth::Credentials { username, password })
+        .authenticate(auth::Credentials {
+            username,
+            password,
+            client,
+        })
         .await
         .map_err(auth::session_error)?
-        .ok_or_else(|| AppError::Unauthorized(service::WRONG_CREDENTIALS.into()))?;
+        .ok_or_else(|| AppError::Unauthorized(super::sign_in::WRONG_CREDENTIALS.into()))?;
     session.login(&user).await.map_err(auth::session_error)?;
     auth::redirect_form_post(&safe_next(next.as_deref()));
     Ok(user.current)
@@ -41,7 +56,12 @@ pub async fn login(
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     let mut session = auth::current_session()?;
+    let user_id = session.user.as_ref().map(|u| u.current.id);
     session.logout().await.map_err(auth::session_error)?;
+    if let Some(id) = user_id {
+        let state = expect_context::<crate::server::AppState>();
+        super::access::signed_out(&state.db, id).await?;
+    }
     auth::redirect_form_post("/login");
     Ok(())
 }
@@ -154,6 +174,16 @@ pub async fn reset_password(id: i32, password: String) -> Result<(), AppError> {
     service::reset_password(&state.db, &caller, id, password).await
 }
 
+/// `GET /api/audit`: the administration log, newest first (administrators).
+#[server(prefix = "/api", endpoint = "audit", input = GetUrl)]
+pub async fn admin_log(
+    #[server(default)] page: Option<u64>,
+    #[server(default)] per_page: Option<u64>,
+) -> Result<Page<AuditEntry>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    super::audit::list(&state.db, &caller, page, per_page).await
+}
+
 /// `GET /api/tokens` (administrators).
 #[server(prefix = "/api", endpoint = "tokens", input = GetUrl)]
 pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
@@ -196,6 +226,13 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
+        assert_eq!(safe_next(Some("/javascript:alert(1)")), "/");
+        assert_eq!(safe_next(Some("/patients?at=10:00")), "/patients?at=10:00");
+        assert_eq!(safe_next(Some("evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

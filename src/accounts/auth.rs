@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_login::{AuthUser, AuthnBackend};
 use sea_orm::DatabaseConnection;
 
-use super::Caller;
+use super::access::Credential;
 use super::service::{self, SessionUser};
+use super::sign_in;
+use super::{Caller, Principal};
 use crate::error::AppError;
 
 impl AuthUser for SessionUser {
@@ -25,11 +27,13 @@ impl AuthUser for SessionUser {
     }
 }
 
-/// Username and password as typed on the login page.
+/// Username and password as typed on the login page, and the address
+/// they came from.
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub username: String,
     pub password: String,
+    pub client: String,
 }
 
 /// The axum-login backend over our user table.
@@ -50,7 +54,9 @@ impl AuthnBackend for Backend {
     type Error = AppError;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, AppError> {
-        let model = service::check_credentials(&self.db, &creds.username, creds.password).await?;
+        let model =
+            sign_in::check_credentials(&self.db, &creds.username, creds.password, &creds.client)
+                .await?;
         service::session_user(&self.db, model.id).await
     }
 
@@ -88,6 +94,27 @@ pub async fn request_caller(db: &DatabaseConnection, parts: &Parts) -> Result<Ca
         .and_then(|session| session.user.as_ref())
         .map(|user| user.caller.clone())
         .ok_or_else(AppError::unauthorized)
+}
+
+/// The caller of a request and the credential it came with, for
+/// connections that outlive the request and must look their rights up
+/// again (the live socket).
+pub async fn request_credential(
+    db: &DatabaseConnection,
+    parts: &Parts,
+) -> Result<(Caller, Credential), AppError> {
+    let caller = request_caller(db, parts).await?;
+    if let Principal::Token { id, .. } = caller.principal {
+        return Ok((caller, Credential::Token { token_id: id }));
+    }
+    let session = parts
+        .extensions
+        .get::<AuthSession>()
+        .ok_or_else(AppError::unauthorized)?;
+    let (Some(user), Some(id)) = (session.user.as_ref(), session.session.id()) else {
+        return Err(AppError::unauthorized());
+    };
+    Ok((caller, Credential::of_session(id.to_string(), user)))
 }
 
 /// Paths anyone may open: the login page, the health check, server

@@ -132,7 +132,31 @@ pub mod login_failure {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub username_key: String,
+        /// The address the attempt came from (see `server::client`).
+        pub client: String,
         pub failed_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod admin_audit {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "admin_audit")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub at: DateTimeUtc,
+        pub actor_user_id: Option<i32>,
+        pub actor: String,
+        pub action: String,
+        pub subject: String,
+        pub details: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,11 @@
 //! shared by server and browser; `service` is the only code that touches the
 //! account tables.
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -10,6 +14,8 @@ pub mod entity;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sign_in;
 pub mod ui;
 #[cfg(feature = "ssr")]
 mod ward_links;
@@ -108,6 +114,27 @@ pub enum Principal {
     },
 }
 
+impl Principal {
+    /// The same text for every connection of one user or one token, on
+    /// every server: what access changes and socket caps are counted by.
+    pub fn key(&self) -> String {
+        match self {
+            Principal::User { id, .. } => user_key(*id),
+            Principal::Token { id, .. } => token_key(*id),
+        }
+    }
+}
+
+/// The principal key of a user (see `Principal::key`).
+pub fn user_key(user_id: i32) -> String {
+    format!("user:{user_id}")
+}
+
+/// The principal key of an API token (see `Principal::key`).
+pub fn token_key(token_id: i32) -> String {
+    format!("token:{token_id}")
+}
+
 impl Caller {
     /// Administrators only.
     pub fn require_admin(&self) -> Result<(), AppError> {
@@ -185,6 +212,80 @@ pub struct ApiToken {
 pub struct CreatedToken {
     pub token: String,
     pub details: ApiToken,
+}
+
+/// What an administrator did, as kept in the administration log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    UserCreated,
+    UserChanged,
+    UserDeactivated,
+    UserReactivated,
+    PasswordReset,
+    TokenCreated,
+    TokenRevoked,
+    WardCreated,
+    WardRenamed,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 9] = [
+        AuditAction::UserCreated,
+        AuditAction::UserChanged,
+        AuditAction::UserDeactivated,
+        AuditAction::UserReactivated,
+        AuditAction::PasswordReset,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::WardCreated,
+        AuditAction::WardRenamed,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::UserCreated => "user_created",
+            AuditAction::UserChanged => "user_changed",
+            AuditAction::UserDeactivated => "user_deactivated",
+            AuditAction::UserReactivated => "user_reactivated",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::TokenCreated => "token_created",
+            AuditAction::TokenRevoked => "token_revoked",
+            AuditAction::WardCreated => "ward_created",
+            AuditAction::WardRenamed => "ward_renamed",
+        }
+    }
+
+    /// As people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::UserCreated => "User created",
+            AuditAction::UserChanged => "User changed",
+            AuditAction::UserDeactivated => "User deactivated",
+            AuditAction::UserReactivated => "User reactivated",
+            AuditAction::PasswordReset => "Password reset",
+            AuditAction::TokenCreated => "API token created",
+            AuditAction::TokenRevoked => "API token revoked",
+            AuditAction::WardCreated => "Ward created",
+            AuditAction::WardRenamed => "Ward renamed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// One entry of the administration log: who did what to whom, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: AuditAction,
+    pub subject: String,
+    pub details: String,
 }
 
 /// Names of wards, in the order of `ids`, for display.

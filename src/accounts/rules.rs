@@ -1,4 +1,4 @@
-//! Input rules for accounts and the sign-in lock-out, as pure functions.
+//! Input rules for accounts and the sign-in throttle, as pure functions.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -11,8 +11,12 @@ pub const PASSWORD_MAX: usize = 256;
 pub const WARD_NAME_MAX: usize = 80;
 pub const TOKEN_NAME_MAX: usize = 120;
 
-/// Failed sign-ins that lock a username.
+/// Failed sign-ins of one username from one client address that lock
+/// that username on that address (other addresses can still sign in).
 pub const LOCKOUT_FAILURES: usize = 5;
+/// Failed sign-ins from one client address, for any usernames, that lock
+/// the address (a burst of guesses over many usernames).
+pub const ADDRESS_FAILURES: usize = 50;
 /// The window those failures must fall in, and how long the lock lasts.
 pub const LOCKOUT_WINDOW_MINUTES: i64 = 15;
 

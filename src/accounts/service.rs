@@ -2,7 +2,7 @@
 //! sign-ins. Every function that acts for someone takes the `Caller` and
 //! checks its rights first.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -11,13 +11,16 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::entity::{api_token, api_token_ward, login_failure, user, user_ward, ward};
+use super::entity::{api_token, api_token_ward, user, user_ward, ward};
 use super::rules::{self, Checks};
 use super::ward_links;
 use super::{
-    ApiToken, Caller, CreatedToken, CurrentUser, Principal, Role, UserAccount, Ward, WardScope,
+    ApiToken, AuditAction, Caller, CreatedToken, CurrentUser, Principal, Role, UserAccount, Ward,
+    WardScope, token_key, user_key,
 };
+use super::{access, audit};
 use crate::error::{AppError, FieldError};
+use crate::live::events;
 use crate::server::db::begin_write;
 
 /// A new user account as an administrator enters it.
@@ -86,7 +89,7 @@ async fn hash_password(password: String) -> Result<String, AppError> {
         .map_err(|e| AppError::internal("password hashing", e))
 }
 
-async fn password_matches(password: String, hash: String) -> Result<bool, AppError> {
+pub(super) async fn password_matches(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
         .await
         .map_err(|e| AppError::internal("password check", e))
@@ -121,14 +124,17 @@ pub async fn create_ward(
     let mut checks = Checks::default();
     checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
     checks.finish()?;
+    let txn = begin_write(db).await?;
     let model = ward::ActiveModel {
         name: Set(name.to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+    audit::record(&txn, caller, AuditAction::WardCreated, &model.name, "").await?;
+    txn.commit().await?;
     Ok(Ward {
         id: model.id,
         name: model.name,
@@ -147,16 +153,28 @@ pub async fn rename_ward(
     let mut checks = Checks::default();
     checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
     checks.finish()?;
+    let txn = begin_write(db).await?;
     let existing = ward::Entity::find_by_id(id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Ward {id}")))?;
+    let before = existing.name.clone();
     let mut model: ward::ActiveModel = existing.into();
     model.name = Set(name.to_owned());
     let model = model
-        .update(db)
+        .update(&txn)
         .await
         .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+    let details = format!("was “{before}”");
+    audit::record(
+        &txn,
+        caller,
+        AuditAction::WardRenamed,
+        &model.name,
+        &details,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(Ward {
         id: model.id,
         name: model.name,
@@ -268,27 +286,51 @@ pub async fn create_user(
         .add(rules::check_password("password", &new.password));
     check_ward_ids(db, &mut checks, new.all_wards, &ward_ids).await?;
     checks.finish()?;
-    insert_user(
-        db,
-        &username,
-        &display_name,
-        new.role,
-        new.all_wards,
-        &ward_ids,
-        new.password,
-    )
-    .await
+    let account = NewAccount {
+        username: &username,
+        display_name: &display_name,
+        role: new.role,
+        all_wards: new.all_wards,
+        ward_ids: &ward_ids,
+    };
+    insert_user(db, account, new.password, Some(caller)).await
 }
 
-async fn insert_user(
-    db: &DatabaseConnection,
-    username: &str,
-    display_name: &str,
+/// An account to insert, checked already.
+struct NewAccount<'a> {
+    username: &'a str,
+    display_name: &'a str,
     role: Role,
     all_wards: bool,
-    ward_ids: &[i32],
+    ward_ids: &'a [i32],
+}
+
+/// What the log says of an account's role and wards.
+fn rights_of(role: Role, all_wards: bool, ward_ids: &[i32]) -> String {
+    let wards = if all_wards {
+        "all wards".to_owned()
+    } else {
+        let ids: Vec<String> = ward_ids.iter().map(ToString::to_string).collect();
+        format!("wards {}", ids.join(", "))
+    };
+    format!("{}, {wards}", role.label())
+}
+
+/// Inserts an account; an administrator's creation is kept in the log
+/// (`by`), the first administrator's and the demo accounts' are not.
+async fn insert_user(
+    db: &DatabaseConnection,
+    account: NewAccount<'_>,
     password: String,
+    by: Option<&Caller>,
 ) -> Result<UserAccount, AppError> {
+    let NewAccount {
+        username,
+        display_name,
+        role,
+        all_wards,
+        ward_ids,
+    } = account;
     let password_hash = hash_password(password).await?;
     let now = Utc::now();
     let txn = begin_write(db).await?;
@@ -309,6 +351,10 @@ async fn insert_user(
     .await
     .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
     ward_links::replace::<user_ward::Entity>(&txn, model.id, ward_ids).await?;
+    if let Some(caller) = by {
+        let details = rights_of(role, all_wards, ward_ids);
+        audit::record(&txn, caller, AuditAction::UserCreated, username, &details).await?;
+    }
     txn.commit().await?;
     account_of(model, ward_ids.to_vec())
 }
@@ -345,12 +391,23 @@ pub async fn update_user(
     model.updated_at = Set(Utc::now());
     let model = model.update(&txn).await?;
     ward_links::replace::<user_ward::Entity>(&txn, model.id, &ward_ids).await?;
-    txn.commit().await?;
+    let details = rights_of(changes.role, changes.all_wards, &ward_ids);
+    audit::record(
+        &txn,
+        caller,
+        AuditAction::UserChanged,
+        &model.username,
+        &details,
+    )
+    .await?;
+    access::changed(&txn, &user_key(model.id)).await?;
+    events::commit(txn).await?;
     account_of(model, ward_ids)
 }
 
 /// Deactivates or reactivates an account (administrators). A deactivated
-/// user's sessions end with their next request.
+/// user's sessions end with their next request, and their open sockets
+/// close.
 pub async fn set_user_active(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -364,25 +421,44 @@ pub async fn set_user_active(
             "you cannot deactivate your own account",
         ));
     }
-    let mut model: user::ActiveModel = load_user(db, id).await?.into();
+    let txn = begin_write(db).await?;
+    let mut model: user::ActiveModel = load_user(&txn, id).await?.into();
     model.active = Set(active);
     model.updated_at = Set(Utc::now());
-    let model = model.update(db).await?;
-    let ids = ward_links::of::<user_ward::Entity>(db, model.id).await?;
+    let model = model.update(&txn).await?;
+    let ids = ward_links::of::<user_ward::Entity>(&txn, model.id).await?;
+    let action = if active {
+        AuditAction::UserReactivated
+    } else {
+        AuditAction::UserDeactivated
+    };
+    audit::record(&txn, caller, action, &model.username, "").await?;
+    access::changed(&txn, &user_key(model.id)).await?;
+    events::commit(txn).await?;
     account_of(model, ids)
 }
 
+/// Stores a new password, which ends the user's sessions; a reset by an
+/// administrator (`by`) is kept in the log.
 async fn store_password(
     db: &DatabaseConnection,
     model: user::Model,
     password: String,
+    by: Option<&Caller>,
 ) -> Result<(), AppError> {
     let hash = hash_password(password).await?;
+    let id = model.id;
+    let username = model.username.clone();
     let mut model: user::ActiveModel = model.into();
     model.password_hash = Set(hash);
     model.updated_at = Set(Utc::now());
-    model.update(db).await?;
-    Ok(())
+    let txn = begin_write(db).await?;
+    model.update(&txn).await?;
+    if let Some(caller) = by {
+        audit::record(&txn, caller, AuditAction::PasswordReset, &username, "").await?;
+    }
+    access::changed(&txn, &user_key(id)).await?;
+    events::commit(txn).await
 }
 
 /// Sets a new password for someone who forgot theirs (administrators).
@@ -397,7 +473,7 @@ pub async fn reset_password(
     checks.add(rules::check_password("password", &password));
     checks.finish()?;
     let model = load_user(db, id).await?;
-    store_password(db, model, password).await
+    store_password(db, model, password, Some(caller)).await
 }
 
 /// Changes the signed-in user's own password, given the current one.
@@ -424,85 +500,7 @@ pub async fn change_own_password(
             "is not your current password",
         ));
     }
-    store_password(db, model, new).await
-}
-
-// ---------------------------------------------------------------- sign-in
-
-/// The message for a wrong username or a wrong password: the same for both,
-/// so it does not tell which usernames exist.
-pub const WRONG_CREDENTIALS: &str = "Wrong username or password.";
-
-/// Checks a username and password, enforcing the lock-out after repeated
-/// failures. Returns the user on success.
-pub async fn check_credentials(
-    db: &DatabaseConnection,
-    username: &str,
-    password: String,
-) -> Result<user::Model, AppError> {
-    let key = rules::username_key(username);
-    let mut checks = Checks::default();
-    if key.is_empty() {
-        checks.add(Err(FieldError::new("username", "is required")));
-    }
-    if password.is_empty() {
-        checks.add(Err(FieldError::new("password", "is required")));
-    }
-    if key.chars().count() > rules::USERNAME_MAX || password.chars().count() > rules::PASSWORD_MAX {
-        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
-    }
-    checks.finish()?;
-
-    let now = Utc::now();
-    let since = now - Duration::minutes(2 * rules::LOCKOUT_WINDOW_MINUTES);
-    let failures: Vec<_> = login_failure::Entity::find()
-        .filter(login_failure::Column::UsernameKey.eq(&key))
-        .filter(login_failure::Column::FailedAt.gt(since))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.failed_at)
-        .collect();
-    if let Some(until) = rules::locked_until(&failures, now) {
-        let minutes = (until - now).num_minutes() + 1;
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed sign-ins for this username. Sign-in is locked; try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
-
-    let found = user::Entity::find()
-        .filter(user::Column::UsernameKey.eq(&key))
-        .one(db)
-        .await?;
-    let verified = match found {
-        Some(model) if password_matches(password, model.password_hash.clone()).await? => {
-            Some(model)
-        }
-        _ => None,
-    };
-    let Some(model) = verified else {
-        login_failure::ActiveModel {
-            username_key: Set(key),
-            failed_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
-    };
-    if !model.active {
-        return Err(AppError::Forbidden(
-            "This account is deactivated. Ask an administrator to reactivate it.".into(),
-        ));
-    }
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::UsernameKey.eq(&key))
-        .exec(db)
-        .await?;
-    let mut active: user::ActiveModel = model.clone().into();
-    active.last_login_at = Set(Some(now));
-    Ok(active.update(db).await?)
+    store_password(db, model, new, None).await
 }
 
 /// The signed-in user of a session, or `None` when the account no longer
@@ -647,6 +645,15 @@ pub async fn create_token(
     .insert(&txn)
     .await?;
     ward_links::replace::<api_token_ward::Entity>(&txn, model.id, &ward_ids).await?;
+    let details = rights_of(new.role, new.all_wards, &ward_ids);
+    audit::record(
+        &txn,
+        caller,
+        AuditAction::TokenCreated,
+        &model.name,
+        &details,
+    )
+    .await?;
     txn.commit().await?;
     let ids = ward_ids;
     Ok(CreatedToken {
@@ -662,16 +669,22 @@ pub async fn revoke_token(
     id: i32,
 ) -> Result<ApiToken, AppError> {
     caller.require_admin()?;
+    let txn = begin_write(db).await?;
     let existing = api_token::Entity::find_by_id(id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("API token {id}")))?;
     let mut model: api_token::ActiveModel = existing.clone().into();
     if existing.revoked_at.is_none() {
         model.revoked_at = Set(Some(Utc::now()));
     }
-    let model = model.update(db).await?;
-    let ids = ward_links::of::<api_token_ward::Entity>(db, model.id).await?;
+    let model = model.update(&txn).await?;
+    let ids = ward_links::of::<api_token_ward::Entity>(&txn, model.id).await?;
+    if existing.revoked_at.is_none() {
+        audit::record(&txn, caller, AuditAction::TokenRevoked, &model.name, "").await?;
+    }
+    access::changed(&txn, &token_key(model.id)).await?;
+    events::commit(txn).await?;
     token_of(model, ids)
 }
 
@@ -702,6 +715,29 @@ pub async fn caller_for_token(db: &DatabaseConnection, token: &str) -> Result<Ca
             .exec(db)
             .await?;
     }
+    token_caller(db, model).await
+}
+
+/// The caller of the API token `id` as it is now; `None` when it was
+/// revoked or removed.
+pub async fn caller_for_token_id(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<Caller>, AppError> {
+    let model = api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    match model {
+        Some(model) => Ok(Some(token_caller(db, model).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn token_caller(
+    db: &DatabaseConnection,
+    model: api_token::Model,
+) -> Result<Caller, AppError> {
     let ward_ids = ward_links::of::<api_token_ward::Entity>(db, model.id).await?;
     Ok(Caller {
         principal: Principal::Token {
@@ -751,16 +787,14 @@ pub async fn ensure_admin(
             &password,
         ));
     checks.finish()?;
-    insert_user(
-        db,
-        &username,
-        "Administrator",
-        Role::Admin,
-        true,
-        &[],
-        password.clone(),
-    )
-    .await?;
+    let account = NewAccount {
+        username: &username,
+        display_name: "Administrator",
+        role: Role::Admin,
+        all_wards: true,
+        ward_ids: &[],
+    };
+    insert_user(db, account, password.clone(), None).await?;
     Ok(generated.then_some(password))
 }
 
@@ -810,16 +844,14 @@ pub async fn ensure_demo_accounts(
             .filter(|w| ward_names.contains(&w.name.as_str()))
             .map(|w| w.id)
             .collect();
-        insert_user(
-            db,
+        let account = NewAccount {
             username,
             display_name,
-            *role,
-            ward_names.is_empty(),
-            &ids,
-            (*password).to_owned(),
-        )
-        .await?;
+            role: *role,
+            all_wards: ward_names.is_empty(),
+            ward_ids: &ids,
+        };
+        insert_user(db, account, (*password).to_owned(), None).await?;
     }
     Ok(())
 }

@@ -8,6 +8,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
 
+/// What a plain form post of the settings form returns with (see
+/// `crate::ui::form::saved_notice`).
+pub const SAVED_KEY: &str = "display";
+
 /// `GET /api/settings/display`: how the caller sees times and temperatures;
 /// the defaults before signing in.
 #[server(prefix = "/api", endpoint = "settings/display", input = GetUrl)]
@@ -31,6 +35,6 @@ pub async fn display_settings() -> Result<Display, AppError> {
 pub async fn save_display_settings(display: DisplayInput) -> Result<Display, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::save(&state.db, &caller, display).await?;
-    auth::redirect_form_post("/settings");
+    auth::redirect_form_post(&crate::ui::form::saved_page("/settings", SAVED_KEY));
     Ok(saved)
 }

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::api::{SaveDisplaySettings, display_settings};
+use super::api::{SAVED_KEY, SaveDisplaySettings, display_settings};
 use super::{Clock, Display, TemperatureUnit};
 use crate::accounts::ui::signed_in_user;
 use crate::error::AppError;
-use crate::ui::form::{ErrorBox, action_error, count_successes};
+use crate::ui::form::{ErrorBox, action_error, count_successes, saved_notice};
 
 /// The display preferences, loaded once per page and again when saved or
 /// when another user signs in.
@@ -118,7 +118,7 @@ pub fn DisplaySettings() -> impl IntoView {
                             <ErrorBox error=action_error(save) />
                             <div class="form-actions">
                                 <button type="submit" class="button">"Save display settings"</button>
-                                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                {saved_notice(save, SAVED_KEY)}
                             </div>
                         </ActionForm>
                     }

@@ -179,6 +179,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/audit",
+        summary: "The administration log, newest first: every user, ward and API token created or changed, with who did it and when. Query: page (from 1), per_page (1-500, default 50).",
+        access: "admin",
+        input: None,
+        output: "{items:[{id,at,actor,action,subject,details}],total,page,per_page}",
+        errors: "401; 403; 422 bad paging",
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/patients",
         summary: "The caller's patients by last and first name, searchable by name, hospital or admission number. Query: search, status (admitted | discharged | all; default admitted), page (from 1), per_page (1-500, default 25).",
         access: "every role (own wards)",
@@ -189,11 +198,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "GET",
         path: "/api/patients/admitted",
-        summary: "Every admitted patient the caller may see, with the stored phase, NEWS2 and newest values (as on the dashboard).",
+        summary: "The admitted patients the caller may see, by name, with the stored phase, NEWS2 and newest values (as on the dashboard). Query: page (from 1), per_page (1-500, default 500).",
         access: "every role (own wards)",
         input: None,
-        output: r#"[{"id":7,"ward_name":"Dengue ward A","first_name":"Minh","last_name":"Nguyen","hospital_number":"H-1001","status":{"phase":"critical","phase_reason":"Fever broke: …","phase_since":"2026-11-30T08:00:00Z","manual":false,"news2_total":6,"news2_band":"medium","observations":{"pulse_per_min":107,"temperature_c":36.7},"last_round_at":"2026-11-30T12:00:00Z"}}]"#,
-        errors: "401",
+        output: r#"{"items":[{"id":7,"ward_name":"Dengue ward A","first_name":"Minh","last_name":"Nguyen","hospital_number":"H-1001","status":{"phase":"critical","phase_reason":"Fever broke: …","phase_since":"2026-11-30T08:00:00Z","manual":false,"news2_total":6,"news2_band":"medium","observations":{"pulse_per_min":107,"temperature_c":36.7},"last_round_at":"2026-11-30T12:00:00Z"}}],"total":1,"page":1,"per_page":500}"#,
+        errors: "401; 422 bad paging",
     },
     Endpoint {
         method: "GET",
@@ -285,13 +294,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "POST",
         path: "/api/rounds/record-batch",
-        summary: "Records several rounds of one patient in one transaction: all or none.",
+        summary: "Records several rounds of one patient in one transaction: all or none; at most 500 rounds per batch.",
         access: "admin, clinician",
         input: Some(
             r#"{"patient_id":7,"rounds":[{"measured_at":"2026-11-30T08:00","pulse_per_min":104},{"measured_at":"2026-11-30T09:00","pulse_per_min":100}]}"#,
         ),
         output: "the new rounds",
-        errors: "as /api/rounds/record; a 422 names the round as rounds[i].field",
+        errors: "as /api/rounds/record; a 422 names the round as rounds[i].field, or names rounds when a batch is larger than 500",
     },
     Endpoint {
         method: "POST",

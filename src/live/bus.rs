@@ -10,13 +10,15 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use sea_orm::{Condition, DatabaseConnection};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc, watch};
 
 use axum::extract::ws::Utf8Bytes;
 
 use super::events::{self, Model as StoredEvent};
 use super::{Frame, Presence};
+use crate::accounts::access::ACCESS_STREAM;
 use crate::error::AppError;
+use crate::server::tasks::supervise;
 
 /// How many pushes may wait for one socket before it is told to resync.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -26,6 +28,8 @@ const BATCH: u64 = 500;
 const CHANNEL: &str = "vitalboard:events";
 /// How long start-up waits for the Redis subscription.
 const REDIS_WAIT: Duration = Duration::from_secs(5);
+/// The longest any one call to Redis may take.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A stored event with its frame, encoded once for every socket.
 #[derive(Debug)]
@@ -48,6 +52,8 @@ impl Delivery {
 pub enum Outgoing {
     Event(Arc<Delivery>),
     Presence(Presence),
+    /// The access of the socket's user or token changed: look it up again.
+    AccessChanged,
 }
 
 /// The queue of one socket. When it is full, pushes are dropped and the
@@ -56,6 +62,7 @@ pub enum Outgoing {
 pub struct Outbox {
     tx: mpsc::Sender<Outgoing>,
     overflowed: AtomicBool,
+    access_changed: AtomicBool,
 }
 
 impl Outbox {
@@ -63,6 +70,20 @@ impl Outbox {
         if self.tx.try_send(item).is_err() {
             self.overflowed.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Tells the socket its access changed. Into a full queue too: the
+    /// mark makes the socket look again as soon as it drains.
+    fn push_access_change(&self) {
+        if self.tx.try_send(Outgoing::AccessChanged).is_err() {
+            self.overflowed.store(true, Ordering::Relaxed);
+            self.access_changed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether an access change could not be queued since the last call.
+    pub fn take_access_change(&self) -> bool {
+        self.access_changed.swap(false, Ordering::Relaxed)
     }
 
     /// Whether pushes were dropped since the last call.
@@ -126,6 +147,10 @@ pub struct Bus {
     index: RwLock<Index>,
     next_id: AtomicU64,
     latest: AtomicI64,
+    reads: AtomicU64,
+    /// Woken when another server announces events.
+    remote: Notify,
+    remote_wakes: AtomicU64,
     max_sockets_per_principal: usize,
 }
 
@@ -135,6 +160,9 @@ impl Bus {
             index: RwLock::default(),
             next_id: AtomicU64::new(1),
             latest: AtomicI64::new(0),
+            reads: AtomicU64::new(0),
+            remote: Notify::new(),
+            remote_wakes: AtomicU64::new(0),
             max_sockets_per_principal,
         })
     }
@@ -146,6 +174,11 @@ impl Bus {
     /// The newest sequence number this server has delivered.
     pub fn latest(&self) -> i64 {
         self.latest.load(Ordering::Acquire)
+    }
+
+    /// How many times this server has read the event log for new events.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
     }
 
     /// Registers a socket of `principal`, refusing more than the allowed
@@ -171,6 +204,7 @@ impl Bus {
         let outbox = Arc::new(Outbox {
             tx,
             overflowed: AtomicBool::new(false),
+            access_changed: AtomicBool::new(false),
         });
         index.outboxes.insert(id, outbox.clone());
         index.principal_of.insert(id, principal);
@@ -254,6 +288,21 @@ impl Bus {
     pub fn dispatch(&self, delivery: Arc<Delivery>) {
         let event = &delivery.event;
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        if event.stream == ACCESS_STREAM {
+            let principal = serde_json::from_str::<serde_json::Value>(&event.data)
+                .ok()
+                .and_then(|data| data["principal"].as_str().map(str::to_owned));
+            for (id, owner) in &index.principal_of {
+                if Some(owner) == principal.as_ref()
+                    && let Some(outbox) = index.outboxes.get(id)
+                {
+                    outbox.push_access_change();
+                }
+            }
+            drop(index);
+            self.latest.store(event.seq, Ordering::Release);
+            return;
+        }
         let mut targets: HashSet<u64> = HashSet::new();
         if let Some(user) = event.user_id {
             targets.extend(index.users.get(&user).into_iter().flatten());
@@ -271,7 +320,8 @@ impl Bus {
     }
 
     /// Starts the task that delivers committed events, and with `redis_url`
-    /// the link to the other servers.
+    /// the link to the other servers. Each task starts again after a
+    /// failure; Redis is only ever awaited outside the delivery loop.
     pub async fn start(
         self: &Arc<Self>,
         db: DatabaseConnection,
@@ -280,47 +330,60 @@ impl Bus {
     ) -> Result<(), AppError> {
         let last = events::latest(&db).await?;
         self.latest.store(last, Ordering::Release);
-        let (remote_tx, remote_rx) = mpsc::channel(64);
-        let redis = match redis_url {
-            Some(url) => {
-                let client = redis::Client::open(url.as_str()).map_err(|e| {
-                    AppError::internal("REDIS_URL", format!("{url} cannot be used: {e}"))
-                })?;
-                let (ready_tx, ready) = tokio::sync::oneshot::channel();
-                tokio::spawn(listen_to_redis(client.clone(), remote_tx, ready_tx));
-                if tokio::time::timeout(REDIS_WAIT, ready).await.is_err() {
-                    tracing::warn!(
-                        "Redis did not answer within {} s; events of other servers arrive by polling until it does",
-                        REDIS_WAIT.as_secs()
-                    );
-                }
-                Some(client)
+        let (announce, announced) = watch::channel(last);
+        if let Some(url) = redis_url {
+            let client = redis::Client::open(url.as_str()).map_err(|e| {
+                AppError::internal("REDIS_URL", format!("{url} cannot be used: {e}"))
+            })?;
+            let (subscribed, mut ready) = watch::channel(false);
+            let (bus, listener) = (self.clone(), client.clone());
+            supervise("the Redis listener", move || {
+                listen_to_redis(bus.clone(), listener.clone(), subscribed.clone())
+            });
+            supervise("the Redis announcer", move || {
+                announce_commits(client.clone(), announced.clone())
+            });
+            if tokio::time::timeout(REDIS_WAIT, ready.wait_for(|ok| *ok))
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    "Redis did not answer within {} s; events of other servers arrive by polling until it does",
+                    REDIS_WAIT.as_secs()
+                );
             }
-            None => None,
-        };
-        tokio::spawn(tail(self.clone(), db, last, remote_rx, redis, poll));
+        }
+        let bus = self.clone();
+        supervise("event delivery", move || {
+            tail(bus.clone(), db.clone(), announce.clone(), poll)
+        });
         Ok(())
+    }
+
+    /// How many times another server's announcement on Redis woke this one.
+    pub fn remote_wakes(&self) -> u64 {
+        self.remote_wakes.load(Ordering::Relaxed)
     }
 }
 
-async fn tail(
-    bus: Arc<Bus>,
-    db: DatabaseConnection,
-    mut last: i64,
-    mut remote: mpsc::Receiver<()>,
-    redis: Option<redis::Client>,
-    poll: Duration,
-) {
+/// Delivers every committed event in sequence order, from the newest this
+/// server delivered: woken by a commit of this process, by another
+/// server's announcement, or after `poll` at the latest. Events committed
+/// here are handed to the announcer, which tells the other servers.
+async fn tail(bus: Arc<Bus>, db: DatabaseConnection, announce: watch::Sender<i64>, poll: Duration) {
     let mut commits = events::commits();
-    let mut publisher = None;
+    let mut last = bus.latest();
     loop {
+        // A source that closed must not wake the loop: a branch whose
+        // pattern fails is left out of the wait.
         let local = tokio::select! {
-            changed = commits.changed() => changed.is_ok(),
-            _ = remote.recv() => false,
+            Ok(()) = commits.changed() => true,
+            () = bus.remote.notified() => false,
             () = tokio::time::sleep(poll) => false,
         };
         let before = last;
         loop {
+            bus.reads.fetch_add(1, Ordering::Relaxed);
             match events::after(&db, last, Condition::all(), BATCH).await {
                 Ok(batch) if batch.is_empty() => break,
                 Ok(batch) => {
@@ -335,69 +398,74 @@ async fn tail(
                 }
             }
         }
-        if local
-            && last > before
-            && let Some(client) = &redis
-        {
-            announce(client, &mut publisher, last).await;
+        if local && last > before {
+            announce.send_replace(last);
         }
     }
 }
 
-async fn announce(
-    client: &redis::Client,
-    publisher: &mut Option<redis::aio::MultiplexedConnection>,
-    seq: i64,
-) {
-    if publisher.is_none() {
-        match client.get_multiplexed_async_connection().await {
-            Ok(connection) => *publisher = Some(connection),
-            Err(e) => {
-                tracing::warn!("cannot reach Redis to announce events: {e}");
-                return;
+/// Publishes the newest sequence number committed here whenever it moves.
+/// A Redis that does not answer costs this task a timeout, never delivery.
+async fn announce_commits(client: redis::Client, mut committed: watch::Receiver<i64>) {
+    let mut publisher: Option<redis::aio::MultiplexedConnection> = None;
+    while committed.changed().await.is_ok() {
+        let seq = *committed.borrow_and_update();
+        if publisher.is_none() {
+            match tokio::time::timeout(REDIS_TIMEOUT, client.get_multiplexed_async_connection())
+                .await
+            {
+                Ok(Ok(connection)) => publisher = Some(connection),
+                Ok(Err(e)) => tracing::warn!("cannot reach Redis to announce events: {e}"),
+                Err(_) => tracing::warn!("Redis did not answer; events are announced by polling"),
             }
         }
-    }
-    if let Some(connection) = publisher.as_mut() {
-        let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-            .arg(CHANNEL)
-            .arg(seq)
-            .query_async(connection)
-            .await;
-        if let Err(e) = sent {
-            tracing::warn!("cannot announce events on Redis: {e}");
-            *publisher = None;
+        let Some(connection) = publisher.as_mut() else {
+            continue;
+        };
+        let sent = tokio::time::timeout(
+            REDIS_TIMEOUT,
+            redis::cmd("PUBLISH")
+                .arg(CHANNEL)
+                .arg(seq)
+                .query_async::<i64>(connection),
+        )
+        .await;
+        if !matches!(sent, Ok(Ok(_))) {
+            tracing::warn!("cannot announce events on Redis; reconnecting");
+            publisher = None;
         }
     }
 }
 
-async fn listen_to_redis(
-    client: redis::Client,
-    wake: mpsc::Sender<()>,
-    ready: tokio::sync::oneshot::Sender<()>,
-) {
-    let mut ready = Some(ready);
+/// Listens for other servers' announcements and wakes the delivery loop,
+/// reconnecting with backoff whenever Redis goes away.
+async fn listen_to_redis(bus: Arc<Bus>, client: redis::Client, subscribed: watch::Sender<bool>) {
     let mut delay = Duration::from_millis(200);
     loop {
-        match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(CHANNEL).await {
-                Ok(()) => {
-                    tracing::info!("listening for events of other servers on Redis");
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(());
-                    }
-                    delay = Duration::from_millis(200);
-                    let mut messages = pubsub.on_message();
-                    while messages.next().await.is_some() {
-                        let _ = wake.try_send(());
-                    }
-                    tracing::warn!("lost the Redis connection; reconnecting");
+        let connected = tokio::time::timeout(REDIS_TIMEOUT, async {
+            let mut pubsub = client.get_async_pubsub().await?;
+            pubsub.subscribe(CHANNEL).await?;
+            Ok::<_, redis::RedisError>(pubsub)
+        })
+        .await;
+        match connected {
+            Ok(Ok(mut pubsub)) => {
+                tracing::info!("listening for events of other servers on Redis");
+                subscribed.send_replace(true);
+                delay = Duration::from_millis(200);
+                // Anything committed while the link was down is read now.
+                bus.remote.notify_one();
+                let mut messages = pubsub.on_message();
+                while messages.next().await.is_some() {
+                    bus.remote_wakes.fetch_add(1, Ordering::Relaxed);
+                    bus.remote.notify_one();
                 }
-                Err(e) => tracing::warn!("cannot subscribe on Redis: {e}"),
-            },
-            Err(e) => tracing::warn!("cannot reach Redis: {e}"),
+                tracing::warn!("lost the Redis connection; reconnecting");
+            }
+            Ok(Err(e)) => tracing::warn!("cannot subscribe on Redis: {e}"),
+            Err(_) => tracing::warn!("Redis did not answer within {} s", REDIS_TIMEOUT.as_secs()),
         }
         tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(10));
+        delay = (delay * 2).min(Duration::from_secs(5));
     }
 }

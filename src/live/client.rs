@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
 use futures::future::{Either, select};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, WebSocketError};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::Frame;
 use super::ui::{Connection, LiveFeed};
+use super::{CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame};
 
 /// The first wait before reopening, and the longest.
 const FIRST_DELAY_MS: f64 = 500.0;
@@ -116,16 +116,40 @@ pub fn start(feed: LiveFeed) {
 
 async fn run(feed: LiveFeed) {
     let mut failures: i32 = 0;
+    // Set after the server closed the socket for the user's access: if the
+    // next socket is refused too, the user must sign in again.
+    let mut access_ended = false;
+    let mut quiet = false;
     loop {
-        feed.connection.set(match (failures, online()) {
-            (_, false) => Connection::Offline,
-            (0, true) => Connection::Connecting,
-            _ => Connection::Reconnecting,
-        });
-        if let Some(socket) = socket_url().and_then(|url| WebSocket::open(&url).ok())
-            && serve(socket, feed).await
-        {
+        if !quiet {
+            feed.connection.set(match (failures, online()) {
+                (_, false) => Connection::Offline,
+                (0, true) => Connection::Connecting,
+                _ => Connection::Reconnecting,
+            });
+        }
+        let ended = match socket_url().and_then(|url| WebSocket::open(&url).ok()) {
+            Some(socket) => serve(socket, feed).await,
+            None => Ended::default(),
+        };
+        if ended.opened {
             failures = 0;
+            access_ended = false;
+        } else if access_ended {
+            feed.connection.set(Connection::AccessEnded);
+            return;
+        }
+        match ended.code {
+            Some(CLOSE_ACCESS_ENDED) => {
+                access_ended = true;
+                quiet = false;
+                continue;
+            }
+            Some(CLOSE_RECONNECT) => {
+                quiet = true;
+                continue;
+            }
+            _ => quiet = false,
         }
         failures = failures.saturating_add(1);
         feed.connection.set(if online() {
@@ -139,8 +163,17 @@ async fn run(feed: LiveFeed) {
     }
 }
 
-/// Runs one connection until it closes; whether it ever opened.
-async fn serve(socket: WebSocket, feed: LiveFeed) -> bool {
+/// How a connection ended.
+#[derive(Default)]
+struct Ended {
+    /// Whether the server ever spoke on it.
+    opened: bool,
+    /// The close code the server gave, if it closed the socket.
+    code: Option<u16>,
+}
+
+/// Runs one connection until it closes.
+async fn serve(socket: WebSocket, feed: LiveFeed) -> Ended {
     let (mut sink, mut incoming) = socket.split();
     let (outbox, mut outgoing) = unbounded::<String>();
     let resume = SHARED.with(|s| {
@@ -156,6 +189,7 @@ async fn serve(socket: WebSocket, feed: LiveFeed) -> bool {
         send(text);
     }
     let mut opened = false;
+    let mut code = None;
     loop {
         match select(incoming.next(), outgoing.next()).await {
             Either::Left((Some(Ok(Message::Text(text))), _)) => {
@@ -166,6 +200,10 @@ async fn serve(socket: WebSocket, feed: LiveFeed) -> bool {
                 receive(&text, feed);
             }
             Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
+            Either::Left((Some(Err(WebSocketError::ConnectionClose(event))), _)) => {
+                code = Some(event.code);
+                break;
+            }
             Either::Left((Some(Err(_)) | None, _)) => break,
             Either::Right((Some(text), _)) => {
                 if sink.send(Message::Text(text)).await.is_err() {
@@ -176,7 +214,7 @@ async fn serve(socket: WebSocket, feed: LiveFeed) -> bool {
         }
     }
     SHARED.with(|s| s.borrow_mut().outbox = None);
-    opened
+    Ended { opened, code }
 }
 
 fn seen(seq: i64) {

@@ -70,6 +70,9 @@ pub enum Audience {
         user_id: i32,
         patient_id: Option<i32>,
     },
+    /// The servers themselves (a change of someone's access); never sent
+    /// to a client.
+    Servers,
 }
 
 /// A counter that moves on every commit with events in this process; the
@@ -109,6 +112,7 @@ pub async fn append<T: Serialize>(
             user_id,
             patient_id,
         } => (patient_id, None, Some(user_id)),
+        Audience::Servers => (None, None, None),
     };
     ActiveModel {
         at: Set(Utc::now()),

@@ -24,6 +24,14 @@ use serde_json::Value;
 /// The resources a socket can act on and subscribe to.
 pub const STREAMS: [&str; 4] = ["patients", "rounds", "notifications", "presence"];
 
+/// The close code of a socket whose user or token lost its access (signed
+/// out, deactivated, revoked, new password): the browser reconnects once,
+/// and when that is refused it asks the user to sign in again.
+pub const CLOSE_ACCESS_ENDED: u16 = 4001;
+/// The close code of a socket that reached its lifetime; the browser opens
+/// a new one at once.
+pub const CLOSE_RECONNECT: u16 = 4000;
+
 /// The largest text frame the server reads; larger ones get an error reply.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 

@@ -4,13 +4,12 @@
 //! request on a stream, answered with the same `request_id`, and the
 //! events the socket subscribed to are pushed as they are committed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::header::{HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, Condition};
@@ -20,8 +19,11 @@ use tokio::sync::mpsc;
 
 use super::bus::{Bus, Interest, Outbox, Outgoing};
 use super::events::{self, Column};
-use super::{Frame, MAX_FRAME_BYTES, Request, STREAMS, actions, tickets};
-use crate::accounts::{Caller, Principal, WardScope, auth};
+use super::{
+    CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame, MAX_FRAME_BYTES, Request, STREAMS, actions, tickets,
+};
+use crate::accounts::access::{self, Credential};
+use crate::accounts::{Caller, WardScope, auth};
 use crate::error::AppError;
 use crate::history::service::actor_name;
 use crate::server::AppState;
@@ -29,34 +31,19 @@ use crate::server::AppState;
 /// How often the server pings; a socket silent for `DEAD_AFTER` is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const DEAD_AFTER: Duration = Duration::from_secs(60);
+/// The longest a socket stays open: a session's idle lifetime. Then the
+/// client opens a new one, which is authenticated afresh.
+const LIFETIME: Duration = Duration::from_secs(crate::server::SESSION_IDLE_HOURS as u64 * 3600);
+/// The actions that change data, whose answers are remembered per `request_id`.
+const WRITES: [&str; 4] = ["create", "update", "patch", "delete"];
+/// How many answers to writes a socket remembers for retries.
+const REMEMBERED_WRITES: usize = 64;
 /// The most events one `subscribe` replays; a larger gap must reload.
 pub const MAX_REPLAY: u64 = 1000;
 
 #[derive(Debug, Deserialize)]
 pub struct SocketQuery {
     ticket: Option<String>,
-}
-
-/// Whether the handshake comes from a page of this site: no `Origin`
-/// (programs), an origin whose host is the `Host` asked for, or one of the
-/// configured origins.
-fn origin_allowed(parts: &Parts, allowed: &[String]) -> bool {
-    let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return !parts.headers.contains_key(ORIGIN);
-    };
-    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
-        return true;
-    }
-    let host = parts.headers.get(HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
-}
-
-fn principal_key(caller: &Caller) -> String {
-    match &caller.principal {
-        Principal::User { id, .. } => format!("user:{id}"),
-        Principal::Token { id, .. } => format!("token:{id}"),
-    }
 }
 
 /// The handshake.
@@ -66,19 +53,24 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
     parts: Parts,
 ) -> Response {
-    if !origin_allowed(&parts, &state.live.allowed_origins) {
+    if !crate::server::origin::from_this_site(&parts.headers, &state.live.allowed_origins) {
         return AppError::Forbidden("This page's origin may not open a live connection.".into())
             .into_response();
     }
-    let caller = match query.ticket {
-        Some(ticket) => tickets::redeem(&state.db, &ticket).await,
-        None => auth::request_caller(&state.db, &parts).await,
+    let opened = match query.ticket {
+        Some(ticket) => match tickets::redeem(&state.db, &ticket).await {
+            Ok(credential) => access::current(&state.db, &credential)
+                .await
+                .map(|caller| (caller, credential)),
+            Err(err) => Err(err),
+        },
+        None => auth::request_credential(&state.db, &parts).await,
     };
-    let caller = match caller {
-        Ok(caller) => caller,
+    let (caller, credential) = match opened {
+        Ok(opened) => opened,
         Err(err) => return err.into_response(),
     };
-    let (id, outbox, rx) = match state.live.bus.open(principal_key(&caller)) {
+    let (id, outbox, rx) = match state.live.bus.open(credential.principal_key()) {
         Ok(opened) => opened,
         Err(err) => return err.into_response(),
     };
@@ -88,8 +80,11 @@ pub async fn upgrade(
         .write_buffer_size(0)
         .on_failed_upgrade(move |_| bus.close(id))
         .on_upgrade(move |socket| async move {
-            let connection = Connection::new(state, caller, id, outbox);
-            connection.run(socket, rx).await;
+            let connection = Connection::new(state, caller, credential, id, outbox);
+            let run = std::panic::AssertUnwindSafe(connection.run(socket, rx));
+            if futures::FutureExt::catch_unwind(run).await.is_err() {
+                tracing::error!("a live connection failed and was closed");
+            }
         })
 }
 
@@ -104,22 +99,35 @@ struct Subscription {
 
 struct Connection {
     state: AppState,
+    /// The caller's rights as last looked up from `credential`.
     caller: Caller,
+    credential: Credential,
     id: u64,
     outbox: Arc<Outbox>,
     subscriptions: HashMap<Subscription, i64>,
     delivered: i64,
+    /// The answers to the latest writes, by stream and `request_id`: a
+    /// write sent again with the same id is answered again, not run again.
+    answered: VecDeque<(String, Frame)>,
 }
 
 impl Connection {
-    fn new(state: AppState, caller: Caller, id: u64, outbox: Arc<Outbox>) -> Self {
+    fn new(
+        state: AppState,
+        caller: Caller,
+        credential: Credential,
+        id: u64,
+        outbox: Arc<Outbox>,
+    ) -> Self {
         Self {
             state,
             caller,
+            credential,
             id,
             outbox,
             subscriptions: HashMap::new(),
             delivered: 0,
+            answered: VecDeque::new(),
         }
     }
 
@@ -131,11 +139,12 @@ impl Connection {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         let mut heard = Instant::now();
+        let lifetime = tokio::time::sleep(LIFETIME);
+        tokio::pin!(lifetime);
         let welcome = Frame::Welcome {
             seq: self.bus().latest(),
         };
         if !self.send(&mut socket, &welcome).await {
-            self.bus().close(self.id);
             return;
         }
         loop {
@@ -152,12 +161,15 @@ impl Connection {
                     heard.elapsed() < DEAD_AFTER
                         && socket.send(Message::Ping(Default::default())).await.is_ok()
                 }
+                () = &mut lifetime => {
+                    close(&mut socket, CLOSE_RECONNECT, "The connection reached its lifetime; reconnect.").await;
+                    false
+                }
             };
             if !keep_going {
                 break;
             }
         }
-        self.bus().close(self.id);
     }
 
     async fn send(&self, socket: &mut WebSocket, frame: &Frame) -> bool {
@@ -204,10 +216,29 @@ impl Connection {
             .get("request_id")
             .cloned()
             .unwrap_or(Value::Null);
+        let write = request
+            .payload
+            .get("action")
+            .and_then(Value::as_str)
+            .is_some_and(|a| WRITES.contains(&a));
+        let retry_of =
+            (write && !request_id.is_null()).then(|| format!("{}:{request_id}", request.stream));
+        if let Some(id) = &retry_of
+            && let Some((_, first)) = self.answered.iter().find(|(seen, _)| seen == id)
+        {
+            let first = first.clone();
+            return self.send(socket, &first).await;
+        }
         let frame = match self.handle(socket, &request).await {
             Ok(result) => reply(&request.stream, request_id, Ok(result)),
             Err(err) => reply(&request.stream, request_id, Err(err)),
         };
+        if let Some(id) = retry_of {
+            if self.answered.len() == REMEMBERED_WRITES {
+                self.answered.pop_front();
+            }
+            self.answered.push_back((id, frame.clone()));
+        }
         self.send(socket, &frame).await
     }
 
@@ -375,6 +406,9 @@ impl Connection {
         rx: &mut mpsc::Receiver<Outgoing>,
         item: Outgoing,
     ) -> bool {
+        if self.outbox.take_access_change() && !self.refresh(socket).await {
+            return false;
+        }
         if self.outbox.take_overflow() {
             while rx.try_recv().is_ok() {}
             let frame = Frame::Resync {
@@ -386,6 +420,7 @@ impl Connection {
             return self.send(socket, &frame).await;
         }
         match item {
+            Outgoing::AccessChanged => self.refresh(socket).await,
             Outgoing::Presence(presence) => self.send(socket, &Frame::Presence(presence)).await,
             Outgoing::Event(delivery) => {
                 let event = &delivery.event;
@@ -415,6 +450,80 @@ impl Connection {
     }
 }
 
+/// However a connection ends (closed, dropped, or its task failed), its
+/// place under the per-user cap and its subscriptions are given back.
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.state.live.bus.close(self.id);
+    }
+}
+
+impl Connection {
+    /// Looks the caller's rights up again after a change of their access:
+    /// narrower wards drop the subscriptions to patients now out of sight;
+    /// an ended session, a deactivated account or a revoked token closes
+    /// the socket with the reason. Whether the socket stays open.
+    async fn refresh(&mut self, socket: &mut WebSocket) -> bool {
+        match access::current(&self.state.db, &self.credential).await {
+            Ok(caller) => {
+                self.caller = caller;
+                self.forget_hidden_patients().await;
+                true
+            }
+            Err(AppError::Unauthorized(reason)) => {
+                close(socket, CLOSE_ACCESS_ENDED, &reason).await;
+                false
+            }
+            Err(err) => {
+                tracing::warn!("cannot look up the access of a live connection again: {err}");
+                close(
+                    socket,
+                    CLOSE_RECONNECT,
+                    "Your access could not be checked; reconnect.",
+                )
+                .await;
+                false
+            }
+        }
+    }
+
+    async fn forget_hidden_patients(&mut self) {
+        let patients: HashSet<i32> = self
+            .subscriptions
+            .keys()
+            .filter_map(|s| match s.interest {
+                Interest::Patient(id) => Some(id),
+                Interest::AllPatients | Interest::User(_) => None,
+            })
+            .collect();
+        for patient_id in patients {
+            if crate::patients::service::visible(&self.state.db, &self.caller, patient_id)
+                .await
+                .is_ok()
+            {
+                continue;
+            }
+            self.subscriptions
+                .retain(|s, _| s.interest != Interest::Patient(patient_id));
+            self.bus().unwatch(self.id, Interest::Patient(patient_id));
+            self.bus().leave(self.id, patient_id);
+        }
+    }
+}
+
+/// Sends a close frame with its reason (shortened to what a frame holds).
+async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let mut end = reason.len().min(120);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from(&reason[..end]),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
 fn matches(interest: Interest, event: &events::Model) -> bool {
     match interest {
         Interest::Patient(id) => event.user_id.is_none() && event.patient_id == Some(id),
@@ -442,36 +551,5 @@ fn reply(stream: &str, request_id: Value, result: Result<Value, AppError>) -> Fr
             errors: serde_json::to_value(&err).ok(),
             message: Some(err.to_string()),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::Request as HttpRequest;
-
-    fn parts(origin: Option<&str>, host: &str) -> Parts {
-        let mut request = HttpRequest::builder().uri("/ws").header(HOST, host);
-        if let Some(origin) = origin {
-            request = request.header(ORIGIN, origin);
-        }
-        request.body(()).unwrap().into_parts().0
-    }
-
-    #[test]
-    fn same_site_and_configured_origins_may_connect() {
-        assert!(origin_allowed(&parts(None, "ward.example:3000"), &[]));
-        assert!(origin_allowed(
-            &parts(Some("http://ward.example:3000"), "ward.example:3000"),
-            &[]
-        ));
-        assert!(!origin_allowed(
-            &parts(Some("https://evil.example"), "ward.example:3000"),
-            &[]
-        ));
-        assert!(origin_allowed(
-            &parts(Some("https://vitals.hospital.example"), "10.0.0.5:3000"),
-            &["https://vitals.hospital.example".to_owned()]
-        ));
     }
 }

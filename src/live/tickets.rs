@@ -5,10 +5,9 @@ use chrono::{Duration, Utc};
 use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 
-use crate::accounts::Caller;
+use crate::accounts::access::Credential;
 use crate::accounts::service::{random_hex, token_hash};
 use crate::error::AppError;
-use crate::server::db::begin_write;
 
 /// How long a ticket can be used.
 pub const TICKET_SECONDS: i64 = 60;
@@ -18,7 +17,7 @@ pub const TICKET_SECONDS: i64 = 60;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub ticket_hash: String,
-    /// The caller as JSON, as it was when the ticket was issued.
+    /// The credential of who asked for it, as JSON (`accounts::access::Credential`).
     pub caller: String,
     pub expires_at: DateTimeUtc,
 }
@@ -28,8 +27,9 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// A new ticket for the caller, valid for `TICKET_SECONDS`.
-pub async fn issue(db: &DatabaseConnection, caller: &Caller) -> Result<String, AppError> {
+/// A new ticket for the credential, valid for `TICKET_SECONDS`. It names
+/// who asked for it, not their rights: those are looked up when it is used.
+pub async fn issue(db: &DatabaseConnection, credential: &Credential) -> Result<String, AppError> {
     let ticket = random_hex(24);
     let now = Utc::now();
     Entity::delete_many()
@@ -38,7 +38,7 @@ pub async fn issue(db: &DatabaseConnection, caller: &Caller) -> Result<String, A
         .await?;
     ActiveModel {
         ticket_hash: Set(token_hash(&ticket)),
-        caller: Set(serde_json::to_string(caller).map_err(|e| AppError::internal("ticket", e))?),
+        caller: Set(serde_json::to_string(credential).map_err(|e| AppError::internal("ticket", e))?),
         expires_at: Set(now + Duration::seconds(TICKET_SECONDS)),
     }
     .insert(db)
@@ -46,23 +46,26 @@ pub async fn issue(db: &DatabaseConnection, caller: &Caller) -> Result<String, A
     Ok(ticket)
 }
 
-/// The caller of a ticket, which is used up; unknown and expired tickets
-/// are refused.
-pub async fn redeem(db: &DatabaseConnection, ticket: &str) -> Result<Caller, AppError> {
+/// The credential of a ticket, which is used up; unknown and expired
+/// tickets are refused. An unknown ticket costs one read and no write, and
+/// of two handshakes with one ticket exactly one gets it: the one whose
+/// delete removed the row.
+pub async fn redeem(db: &DatabaseConnection, ticket: &str) -> Result<Credential, AppError> {
     let refused = || AppError::Unauthorized("The ticket is not valid or has expired.".into());
     if ticket.len() > 100 {
         return Err(refused());
     }
-    let txn = begin_write(db).await?;
-    let model = Entity::find_by_id(token_hash(ticket))
-        .one(&txn)
+    let hash = token_hash(ticket);
+    let model = Entity::find_by_id(hash.clone())
+        .one(db)
         .await?
         .ok_or_else(refused)?;
-    Entity::delete_by_id(model.ticket_hash.clone())
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    if model.expires_at < Utc::now() {
+    let deleted = Entity::delete_many()
+        .filter(Column::TicketHash.eq(hash))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if deleted != 1 || model.expires_at < Utc::now() {
         return Err(refused());
     }
     serde_json::from_str(&model.caller).map_err(|e| AppError::internal("ticket", e))

@@ -15,6 +15,9 @@ pub enum Connection {
     Live,
     Reconnecting,
     Offline,
+    /// The server closed the socket because the user's access ended
+    /// (signed out elsewhere, deactivated, new password) and refused a new one.
+    AccessEnded,
 }
 
 impl Connection {
@@ -25,6 +28,7 @@ impl Connection {
             Connection::Live => "Live",
             Connection::Reconnecting => "Reconnecting…",
             Connection::Offline => "Offline",
+            Connection::AccessEnded => "Your access changed — sign in again",
         }
     }
 
@@ -33,7 +37,7 @@ impl Connection {
             Connection::Static => "conn conn-static",
             Connection::Connecting | Connection::Reconnecting => "conn conn-wait",
             Connection::Live => "conn conn-live",
-            Connection::Offline => "conn conn-off",
+            Connection::Offline | Connection::AccessEnded => "conn conn-off",
         }
     }
 
@@ -46,6 +50,9 @@ impl Connection {
                 "The live connection dropped; retrying. What is recorded meanwhile appears once it is back."
             }
             Connection::Offline => "The browser is offline; updates resume when it is back online.",
+            Connection::AccessEnded => {
+                "This page no longer receives updates: your session ended or your account changed. Sign in again to go on."
+            }
         }
     }
 }
@@ -191,7 +198,14 @@ pub fn ConnectionIndicator() -> impl IntoView {
             data-testid="connection"
         >
             <span class="conn-dot" aria-hidden="true"></span>
-            {move || state.get().label()}
+            {move || {
+                let now = state.get();
+                if now == Connection::AccessEnded {
+                    view! { <a href="/login">{now.label()}</a> }.into_any()
+                } else {
+                    now.label().into_any()
+                }
+            }}
         </span>
     }
 }

@@ -8,6 +8,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
 
+/// What a plain form post of the settings form returns with (see
+/// `crate::ui::form::saved_notice`).
+pub const SAVED_KEY: &str = "notifications";
+
 /// `GET /api/notifications`: the caller's notifications, newest first, with the unread count.
 #[server(prefix = "/api", endpoint = "notifications", input = GetUrl)]
 pub async fn list_notifications(
@@ -54,6 +58,6 @@ pub async fn save_notification_preferences(
 ) -> Result<Vec<Preference>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::set_preferences(&state.db, &caller, &enabled).await?;
-    auth::redirect_form_post("/settings");
+    auth::redirect_form_post(&crate::ui::form::saved_page("/settings", SAVED_KEY));
     Ok(saved)
 }

@@ -91,12 +91,15 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
 
 /// Checks every `every` until the process ends.
 pub fn start(db: DatabaseConnection, every: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = check(&db, Utc::now()).await {
-                tracing::warn!("cannot check for due rounds: {e}");
+    crate::server::tasks::supervise("the check for due rounds", move || {
+        let db = db.clone();
+        async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = check(&db, Utc::now()).await {
+                    tracing::warn!("cannot check for due rounds: {e}");
+                }
             }
         }
     });

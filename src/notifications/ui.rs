@@ -7,13 +7,13 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    MarkNotificationsRead, SaveNotificationPreferences, list_notifications,
+    MarkNotificationsRead, SAVED_KEY, SaveNotificationPreferences, list_notifications,
     notification_preferences,
 };
 use super::{Kind, Notification};
 use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::{use_live, watch_stream};
-use crate::ui::form::{ErrorBox, action_error, count_successes};
+use crate::ui::form::{ErrorBox, action_error, count_successes, saved_notice};
 use crate::ui::icons::{Icon, IconView};
 
 /// How many toasts are shown at once.
@@ -243,7 +243,7 @@ pub fn NotificationSettings() -> impl IntoView {
                                     .collect_view()}
                                 <ErrorBox error=action_error(save) />
                                 <button type="submit" class="button">"Save"</button>
-                                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                {saved_notice(save, SAVED_KEY)}
                             </ActionForm>
                         }
                         .into_any(),

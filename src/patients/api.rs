@@ -28,11 +28,14 @@ pub async fn list_patients(
     service::list(&state.db, &caller, query).await
 }
 
-/// `GET /api/patients/admitted`: every admitted patient the caller may see, with the stored phase, NEWS2 and newest values, for the dashboard.
+/// `GET /api/patients/admitted`: the admitted patients the caller may see, with the stored phase, NEWS2 and newest values, for the dashboard; paged, 500 a page unless fewer are asked for.
 #[server(prefix = "/api", endpoint = "patients/admitted", input = GetUrl)]
-pub async fn admitted_patients() -> Result<Vec<Patient>, AppError> {
+pub async fn admitted_patients(
+    #[server(default)] page: Option<u64>,
+    #[server(default)] per_page: Option<u64>,
+) -> Result<Page<Patient>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::admitted(&state.db, &caller).await
+    service::admitted(&state.db, &caller, page, per_page).await
 }
 
 /// `GET /api/patients/get`: one patient.

@@ -21,7 +21,7 @@ use crate::history::service::{self as history, Subject};
 use crate::live::events::{self, Audience};
 use crate::notifications::service::notify;
 use crate::notifications::{Alert, Kind, Snapshot};
-use crate::paging::{Page, fetch_page, paging};
+use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
 use crate::rounds::ClinicalStatus;
 use crate::rounds::news2::Band;
 use crate::rounds::parse_time;
@@ -326,18 +326,22 @@ pub async fn list(
     Ok(rows.map(|m| patient_of(m, &wards)))
 }
 
-/// Every admitted patient the caller may see, by last and first name.
-pub async fn admitted(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<Patient>, AppError> {
-    let rows = entity::Entity::find()
-        .filter(in_scope(&caller.wards))
-        .filter(entity::Column::DischargedAt.is_null())
-        .order_by_asc(entity::Column::LastName)
-        .order_by_asc(entity::Column::FirstName)
-        .order_by_asc(entity::Column::Id)
-        .all(db)
-        .await?;
-    let wards = ward_names(db).await?;
-    Ok(rows.into_iter().map(|m| patient_of(m, &wards)).collect())
+/// A page of the admitted patients the caller may see, by last and first
+/// name, with the stored phase, NEWS2 and newest values; pages hold the
+/// most rows a list allows unless fewer are asked for.
+pub async fn admitted(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Page<Patient>, AppError> {
+    let query = ListQuery {
+        search: None,
+        status: Status::Admitted,
+        page,
+        per_page: per_page.or(Some(MAX_PER_PAGE)),
+    };
+    list(db, caller, query).await
 }
 
 /// One patient.

@@ -25,6 +25,9 @@ pub use fields::{FieldSpec, Group, NUMERIC_FIELDS, RoundInput, RoundValues};
 pub const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 /// The longest clinical note or medical advice.
 pub const NOTE_MAX: usize = 4000;
+/// The most rounds `rounds/record-batch` takes at once: one batch holds the
+/// write lock and is pushed to every subscriber, so it stays short.
+pub const MAX_BATCH_ROUNDS: usize = 500;
 
 /// The nursing shift a round belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use sea_orm::{
 use super::entity;
 use super::news2::{self, Observations};
 use super::{
-    ClinicalStatus, Consciousness, NUMERIC_FIELDS, Round, RoundInput, RoundValues, Shift,
-    WarningSign, phase, series,
+    ClinicalStatus, Consciousness, MAX_BATCH_ROUNDS, NUMERIC_FIELDS, Round, RoundInput,
+    RoundValues, Shift, WarningSign, phase, series,
 };
 use crate::accounts::Caller;
 use crate::display::zones;
@@ -319,6 +319,15 @@ pub async fn record_many(
     inputs: &[RoundInput],
 ) -> Result<Vec<Round>, AppError> {
     caller.require_clinical_writer()?;
+    if inputs.len() > MAX_BATCH_ROUNDS {
+        return Err(AppError::invalid(
+            "rounds",
+            format!(
+                "at most {MAX_BATCH_ROUNDS} rounds can be recorded in one batch; this one has {}. Send them in several batches.",
+                inputs.len()
+            ),
+        ));
+    }
     let now = Utc::now();
     let mut all_values = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {

@@ -56,6 +56,9 @@ pub struct Config {
     /// Origins besides the site's own whose pages may open the live socket
     /// (`VITALBOARD_ALLOWED_ORIGINS`, comma-separated).
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client address
+    /// (`VITALBOARD_TRUSTED_PROXIES`, comma-separated IP addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Open live sockets allowed per user or token (`VITALBOARD_MAX_SOCKETS_PER_USER`).
     pub max_sockets_per_user: usize,
     /// How often to look for events committed by other servers when Redis
@@ -96,6 +99,7 @@ impl Config {
             first_admin,
             redis_url: None,
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
             event_poll: DEFAULT_EVENT_POLL,
             reminder_check: DEFAULT_REMINDER_CHECK,
@@ -161,6 +165,10 @@ impl Config {
                 .map(|o| o.trim().trim_end_matches('/').to_owned())
                 .filter(|o| !o.is_empty())
                 .collect(),
+            trusted_proxies: super::client::parse_trusted(
+                &std::env::var("VITALBOARD_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(StartupError::Config)?,
             max_sockets_per_user: env_number("VITALBOARD_MAX_SOCKETS_PER_USER")?
                 .map_or(DEFAULT_MAX_SOCKETS_PER_USER, |n| n as usize),
             event_poll: env_number("VITALBOARD_EVENT_POLL_MS")?

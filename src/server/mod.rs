@@ -1,11 +1,16 @@
 //! Server-only plumbing: configuration, database, sessions, router and start-up.
 
+pub mod client;
 pub mod config;
 pub mod db;
+mod headers;
 mod health;
+pub mod idempotency;
 pub mod json_body;
+pub mod origin;
 pub mod session_store;
 pub mod state;
+pub mod tasks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -19,6 +24,7 @@ use axum_login::tower_sessions::cookie::time::Duration as CookieDuration;
 use axum_login::tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -33,7 +39,7 @@ use session_store::DbSessionStore;
 pub use state::AppState;
 
 /// How long a session lasts without use.
-const SESSION_IDLE_HOURS: i64 = 12;
+pub const SESSION_IDLE_HOURS: i64 = 12;
 /// How often expired sessions and old events are deleted.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
@@ -45,6 +51,35 @@ pub fn is_form_post(parts: &axum::http::request::Parts) -> bool {
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"))
+}
+
+/// Refuses a state-changing request that rides on the session cookie but
+/// was sent by a page of another origin (another port or a sibling
+/// subdomain of the same site, which `SameSite` does not stop). Calls with
+/// a bearer token carry no ambient credential and pass.
+async fn same_site_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let method = request.method();
+    let safe = method == axum::http::Method::GET
+        || method == axum::http::Method::HEAD
+        || method == axum::http::Method::OPTIONS;
+    if safe
+        || request
+            .headers()
+            .contains_key(axum::http::header::AUTHORIZATION)
+        || origin::from_this_site(request.headers(), &state.live.allowed_origins)
+    {
+        return next.run(request).await;
+    }
+    crate::error::AppError::Forbidden(
+        "This request was sent by a page of another site and was refused. Open vitalboard itself and try again."
+            .into(),
+    )
+    .into_response()
 }
 
 /// Sets up logging from `RUST_LOG` (default `info`).
@@ -61,8 +96,16 @@ pub fn init_tracing() {
 /// The whole HTTP surface: pages, server functions, health check, static
 /// files, behind sessions and the sign-in guard.
 pub fn router(state: AppState, secure_cookies: bool) -> Router {
+    // Over HTTPS the `__Host-` prefix makes browsers refuse the cookie from
+    // anything but this host, over anything but HTTPS, for anything but `/`.
+    let cookie = if secure_cookies {
+        "__Host-vitalboard_session"
+    } else {
+        "vitalboard_session"
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("vitalboard_session")
+        .with_name(cookie)
+        .with_path("/")
         .with_secure(secure_cookies)
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
@@ -74,7 +117,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/ws", get(crate::live::socket::upgrade))
         .route(
@@ -84,13 +127,24 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                headers::provide_page_policy();
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(require_sign_in))
         .layer(from_fn(json_body::accept_json))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::replay_retries,
+        ))
         .layer(auth)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_site_writes,
+        ))
         .layer(RequestBodyLimitLayer::new(json_body::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -99,8 +153,23 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(CatchPanicLayer::custom(failed))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    headers::apply(router, secure_cookies)
+}
+
+/// The answer to a request whose handler panicked: logged, and a 500 with
+/// the usual error body; the server goes on.
+fn failed(detail: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let detail = detail
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| detail.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!("a request failed: {detail}");
+    crate::error::AppError::Internal.into_response()
 }
 
 /// Connects the database, applies migrations, makes sure an administrator
@@ -134,6 +203,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             bus,
             allowed_origins: std::sync::Arc::new(config.allowed_origins.clone()),
         },
+        trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
     })
 }
 
@@ -165,15 +235,17 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartupError::Listen(addr, e))?;
-    tokio::spawn(sweep(
-        DbSessionStore::new(state.db.clone()),
-        state.db.clone(),
-    ));
+    let db = state.db.clone();
+    tasks::supervise("the sweep of old sessions and events", move || {
+        sweep(DbSessionStore::new(db.clone()), db.clone())
+    });
     tracing::info!(
         "vitalboard listening on http://{addr} ({} database)",
         db::backend_name(&state.db)
     );
-    axum::serve(listener, router(state, config.secure_cookies))
+    let app =
+        router(state, config.secure_cookies).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartupError::Serve)?;
@@ -181,7 +253,8 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// Deletes expired sessions and events past their retention, now and then.
+/// Deletes expired sessions, events past their retention, failed sign-ins
+/// too old to count and old idempotency keys, now and then.
 async fn sweep(store: DbSessionStore, db: sea_orm::DatabaseConnection) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
@@ -191,6 +264,12 @@ async fn sweep(store: DbSessionStore, db: sea_orm::DatabaseConnection) {
         }
         if let Err(e) = crate::live::events::prune(&db).await {
             tracing::warn!("could not delete old events: {e}");
+        }
+        if let Err(e) = crate::accounts::sign_in::prune(&db, chrono::Utc::now()).await {
+            tracing::warn!("could not delete old failed sign-ins: {e}");
+        }
+        if let Err(e) = idempotency::prune(&db).await {
+            tracing::warn!("could not delete old idempotency keys: {e}");
         }
     }
 }

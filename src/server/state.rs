@@ -13,6 +13,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub live: Live,
+    /// Proxies whose `X-Forwarded-For` names the client (`server::client`).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The live layer of this server.

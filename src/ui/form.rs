@@ -85,6 +85,27 @@ where
     });
 }
 
+/// "Saved." once `action` succeeded here, or when a plain form post
+/// (JavaScript off) came back to the page with `?saved=<key>`.
+pub fn saved_notice<I, O>(action: ServerAction<I>, key: &'static str) -> impl IntoView
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    let returned = move || query.with(|q| q.get_str("saved") == Some(key));
+    move || {
+        (matches!(action.value().get(), Some(Ok(_))) || returned())
+            .then(|| view! { <span class="saved" role="status">"Saved."</span> })
+    }
+}
+
+/// The page a plain form post of a settings form returns to, which then
+/// says it was saved (see `saved_notice`).
+pub fn saved_page(path: &str, key: &str) -> String {
+    format!("{path}?saved={key}")
+}
+
 /// Counts the successes of `action` into `changes`, so lists keyed on it
 /// reload after a change, while a refused form keeps its input and error.
 pub fn count_successes<I, O>(changes: RwSignal<usize>, action: ServerAction<I>)

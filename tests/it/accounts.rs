@@ -282,6 +282,12 @@ const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 const RIGHTS: &[Right] = &[
     Right {
         method: "GET",
+        path: "/api/audit",
+        body: |_| json!({}),
+        expect: ADMIN_ONLY,
+    },
+    Right {
+        method: "GET",
         path: "/api/rounds/charts",
         body: |ids| json!({ "patient_id": ids.patient, "span": "course" }),
         expect: SIGNED_IN,

@@ -13,10 +13,12 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 use crate::records::{admit, gateway_token, record, ward_ids};
-use crate::support::{TestDb, TestServer, every_database, post_json, signed_in};
+use crate::support::{
+    TestDb, TestServer, every_database, post_json, postgres_and_redis, servers_sharing, signed_in,
+};
 
 /// Long enough for anything that will arrive; only reached when a test fails.
-const PATIENCE: Duration = Duration::from_secs(10);
+pub const PATIENCE: Duration = Duration::from_secs(10);
 
 pub struct Socket {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -116,6 +118,16 @@ impl Socket {
         reply
     }
 
+    /// Sends an action with the `request_id` it already has; its reply.
+    pub async fn request_as_is(&mut self, stream: &str, payload: Value) -> Value {
+        let id = payload["request_id"].clone();
+        let text = json!({ "stream": stream, "payload": payload }).to_string();
+        self.send_text(text).await;
+        let reply = self.reply().await;
+        assert_eq!(reply["request_id"], id, "{reply}");
+        reply
+    }
+
     /// Subscribes and checks it was accepted.
     pub async fn subscribe(&mut self, stream: &str, payload: Value) -> Value {
         let mut payload = payload;
@@ -130,6 +142,24 @@ impl Socket {
         match self.pushed.pop_front() {
             Some(frame) => frame,
             None => self.frame().await,
+        }
+    }
+
+    /// Waits for the server to close the socket; its close code and reason.
+    pub async fn closed(&mut self) -> (u16, String) {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("the socket closes in time");
+            match message {
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    return (u16::from(frame.code), frame.reason.to_string());
+                }
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => {
+                    panic!("the socket ended without a close frame")
+                }
+                Some(Ok(_)) => {}
+            }
         }
     }
 
@@ -659,22 +689,10 @@ async fn presence_shows_who_else_views_a_patient() {
 
 #[tokio::test]
 async fn two_servers_sharing_a_database_and_redis_deliver_each_others_events() {
-    let (Some(db), Ok(redis_url)) = (
-        TestDb::postgres().await,
-        std::env::var("VITALBOARD_TEST_REDIS"),
-    ) else {
-        eprintln!("skipped: needs VITALBOARD_TEST_POSTGRES and VITALBOARD_TEST_REDIS");
+    let Some((db, redis_url)) = postgres_and_redis().await else {
         return;
     };
-    let start = |url: String, redis: String| async move {
-        TestServer::start_with(&url, move |config| {
-            config.redis_url = Some(redis);
-            config.event_poll = Duration::from_secs(3600);
-        })
-        .await
-    };
-    let one = start(db.url(), redis_url.clone()).await;
-    let two = start(db.url(), redis_url).await;
+    let (one, two) = servers_sharing(&db.url(), &redis_url, Duration::from_secs(3600)).await;
     let admin_one = signed_in(&one, "admin").await;
     let admin_two = signed_in(&two, "admin").await;
     let (ward_a, _) = ward_ids(&one, &admin_one).await;

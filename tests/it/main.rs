@@ -12,3 +12,4 @@ mod records;
 mod records_service;
 mod startup;
 mod support;
+mod trust;

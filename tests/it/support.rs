@@ -117,7 +117,42 @@ impl TestServer {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).await.expect("serve");
+}
+
+/// A fresh PostgreSQL database and the Redis of `VITALBOARD_TEST_REDIS`,
+/// for tests of several servers; `None` (said on stderr) when either is
+/// not configured.
+pub async fn postgres_and_redis() -> Option<(TestDb, String)> {
+    match (
+        TestDb::postgres().await,
+        std::env::var("VITALBOARD_TEST_REDIS"),
+    ) {
+        (Some(db), Ok(redis)) => Some((db, redis)),
+        _ => {
+            eprintln!("skipped: needs VITALBOARD_TEST_POSTGRES and VITALBOARD_TEST_REDIS");
+            None
+        }
+    }
+}
+
+/// Two servers sharing the database at `database_url` and the Redis at
+/// `redis_url`, each looking for the other's events every `poll`.
+pub async fn servers_sharing(
+    database_url: &str,
+    redis_url: &str,
+    poll: std::time::Duration,
+) -> (TestServer, TestServer) {
+    let start = || {
+        TestServer::start_with(database_url, |config| {
+            config.redis_url = Some(redis_url.to_owned());
+            config.event_poll = poll;
+        })
+    };
+    let one = start().await;
+    let two = start().await;
+    (one, two)
 }
 
 /// Every database the tests should cover on this machine.

@@ -6,12 +6,14 @@ use leptos_meta::Title;
 use super::{UserContext, is_admin};
 use crate::accounts::api::{
     CreateToken, CreateUser, CreateWard, RenameWard, ResetPassword, RevokeToken, SetUserActive,
-    UpdateUser, list_tokens, list_users, list_wards,
+    UpdateUser, admin_log, list_tokens, list_users, list_wards,
 };
 use crate::accounts::rules::PASSWORD_MIN;
-use crate::accounts::{ApiToken, Role, UserAccount, Ward, ward_names};
+use crate::accounts::{ApiToken, AuditEntry, Role, UserAccount, Ward, ward_names};
 use crate::display::ui::{display_ready, use_display};
+use crate::paging::Page;
 use crate::ui::form::{ErrorBox, action_error, count_successes};
+use crate::ui::pager::Pager;
 
 /// The page; anyone but an administrator is refused.
 #[component]
@@ -94,6 +96,12 @@ fn Administration() -> impl IntoView {
     let users = Resource::new(move || actions.changes.get(), |_| list_users());
     let wards = Resource::new(move || actions.changes.get(), |_| list_wards());
     let tokens = Resource::new(move || actions.changes.get(), |_| list_tokens());
+    let query = leptos_router::hooks::use_query_map();
+    let log_page = move || query.with(|q| q.get_str("log").and_then(|p| p.parse().ok()));
+    let log = Resource::new(
+        move || (actions.changes.get(), log_page()),
+        |(_, page)| admin_log(page, None),
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -101,14 +109,16 @@ fn Administration() -> impl IntoView {
                 let users = users.await;
                 let wards = wards.await;
                 let tokens = tokens.await;
-                match (users, wards, tokens) {
-                    (Ok(users), Ok(wards), Ok(tokens)) => view! {
+                let log = log.await;
+                match (users, wards, tokens, log) {
+                    (Ok(users), Ok(wards), Ok(tokens), Ok(log)) => view! {
                         <UsersSection users wards=wards.clone() actions />
                         <WardsSection wards=wards.clone() actions />
                         <TokensSection tokens wards actions />
+                        <AuditSection log />
                     }
                     .into_any(),
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! {
+                    (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => view! {
                         <p class="form-error" role="alert">{e.to_string()}</p>
                     }
                     .into_any(),
@@ -376,6 +386,49 @@ fn TokensSection(tokens: Vec<ApiToken>, wards: Vec<Ward>, actions: Actions) -> i
                     <button type="submit" class="button">"Create token"</button>
                 </ActionForm>
             </details>
+        </section>
+    }
+}
+
+/// Who changed which account, ward or token, and when, newest first.
+#[component]
+fn AuditSection(log: Page<AuditEntry>) -> impl IntoView {
+    let display = use_display();
+    let (total, page, pages) = (log.total, log.page, log.pages());
+    let rows = log
+        .items
+        .into_iter()
+        .map(|entry| {
+            view! {
+                <tr>
+                    <td>{display.time(entry.at)}</td>
+                    <td>{entry.actor}</td>
+                    <td>{entry.action.label()}</td>
+                    <td>{entry.subject}</td>
+                    <td>{entry.details}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="audit-title">
+            <h2 id="audit-title">"Administration log"</h2>
+            <p class="muted">"Every account, ward and API token created or changed, with who did it."</p>
+            <div class="table-scroll">
+                <table class="table" data-testid="audit">
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"What"</th>
+                            <th scope="col">"Of"</th>
+                            <th scope="col">"Details"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Pager total page pages noun="entries" link=|n| format!("/admin?log={n}#audit-title") />
         </section>
     }
 }

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 
 use super::can_write;
 use crate::display::ui::{display_ready, use_display};
+use crate::error::AppError;
 use crate::live::ui::watch_stream;
 use crate::patients::Patient;
 use crate::patients::api::admitted_patients;
@@ -59,13 +60,29 @@ fn last_round(p: &Patient, now: chrono::DateTime<Utc>) -> String {
     )
 }
 
+/// Every admitted patient, a page at a time: the dashboard ranks them all,
+/// so none may be left out.
+async fn every_admitted() -> Result<Vec<Patient>, AppError> {
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let next = admitted_patients(Some(page), None).await?;
+        let pages = next.pages();
+        all.extend(next.items);
+        if page >= pages {
+            return Ok(all);
+        }
+        page += 1;
+    }
+}
+
 /// The dashboard page.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let changes = RwSignal::new(0);
     watch_stream("patients", changes);
     watch_stream("rounds", changes);
-    let patients = Resource::new(move || changes.get(), |_| admitted_patients());
+    let patients = Resource::new(move || changes.get(), |_| every_admitted());
     view! {
         <Title text="Dashboard" />
         <Transition fallback=|| view! { <p class="muted">"Loading the ward…"</p> }>
