@@ -184,8 +184,9 @@ test('a user whose account is deactivated is told so on the report left open', a
   const deactivated = await admin.request.post('/api/users/set-active', { data: { id: account.id, active: false } });
   expect(deactivated.status(), await deactivated.text()).toBe(200);
   await expect(leaver.getByTestId('connection')).toHaveText('Your access changed — sign in again');
+  await expect(leaver.getByTestId('access-ended')).toContainText('This page has stopped updating.');
   await leaver.screenshot({ path: 'test-results/live-access-ended.png' });
-  await leaver.getByRole('link', { name: 'Your access changed — sign in again' }).click();
+  await leaver.getByTestId('access-ended').getByRole('link', { name: 'Sign in again' }).click();
   await expect(leaver).toHaveURL(/\/login/);
 
   await adminContext.close();

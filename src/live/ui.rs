@@ -209,3 +209,23 @@ pub fn ConnectionIndicator() -> impl IntoView {
         </span>
     }
 }
+
+/// Across the top of every page once the user's access ended: the data on
+/// the screen is no longer kept up to date, and why.
+#[component]
+pub fn AccessEndedBanner() -> impl IntoView {
+    let state = use_live().connection;
+    move || {
+        (state.get() == Connection::AccessEnded).then(|| {
+            view! {
+                <div class="access-ended" role="alert" data-testid="access-ended">
+                    <p>
+                        <strong>"This page has stopped updating."</strong>
+                        " Your session ended or your account was changed, so new rounds and alerts no longer arrive here."
+                    </p>
+                    <a class="button" href="/login">"Sign in again"</a>
+                </div>
+            }
+        })
+    }
+}

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::icons::{Icon, IconView};
 use crate::accounts::ui::{UserBadge, is_admin};
-use crate::live::ui::{ConnectionIndicator, start};
+use crate::live::ui::{AccessEndedBanner, ConnectionIndicator, start};
 use crate::notifications::ui::{NotificationBell, Toasts};
 
 /// A navigation entry: path, label, icon, and whether only administrators see it.
@@ -81,6 +81,7 @@ pub fn Layout() -> impl IntoView {
                     <NotificationBell />
                     <UserBadge />
                 </header>
+                <AccessEndedBanner />
                 <main id="main" class="content" tabindex="-1">
                     <Outlet />
                 </main>
