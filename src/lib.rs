@@ -23,6 +23,7 @@ pub mod server;
 pub mod simulate;
 pub mod system;
 pub mod ui;
+pub mod vocabulary;
 
 /// Entry point of the browser side: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -46,5 +46,5 @@ test('a bad display choice is refused with the field named', async ({ page }) =>
   expect(refused.status()).toBe(422);
   expect(await refused.text()).toContain('temperature_unit');
   const kept = await (await page.request.get('/api/settings/display')).json();
-  expect(kept.temperature).toBe('Celsius');
+  expect(kept.temperature).toBe('C');
 });

@@ -10,6 +10,7 @@ use super::entity::admin_audit;
 use super::{AuditAction, AuditEntry, Caller, Principal};
 use crate::error::AppError;
 use crate::paging::{Page, fetch_page, paging};
+use crate::vocabulary::Vocabulary;
 
 /// Entries per page of the log unless asked otherwise.
 pub const PER_PAGE: u64 = 50;

@@ -26,8 +26,21 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 /// What a user or API token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     /// Everything, for every ward, plus accounts, wards and API tokens.
     Admin,
@@ -38,16 +51,6 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Clinician, Role::Observer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Clinician => "clinician",
-            Role::Observer => "observer",
-        }
-    }
-
     /// The role's name as shown to people.
     pub fn label(self) -> &'static str {
         match self {
@@ -55,13 +58,6 @@ impl Role {
             Role::Clinician => "Clinician",
             Role::Observer => "Observer",
         }
-    }
-
-    pub fn parse(text: &str) -> Result<Role, AppError> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == text)
-            .ok_or_else(|| AppError::invalid("role", "must be one of admin, clinician, observer"))
     }
 }
 
@@ -215,8 +211,20 @@ pub struct CreatedToken {
 }
 
 /// What an administrator did, as kept in the administration log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     UserCreated,
     UserChanged,
@@ -230,33 +238,6 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
-        AuditAction::UserCreated,
-        AuditAction::UserChanged,
-        AuditAction::UserDeactivated,
-        AuditAction::UserReactivated,
-        AuditAction::PasswordReset,
-        AuditAction::TokenCreated,
-        AuditAction::TokenRevoked,
-        AuditAction::WardCreated,
-        AuditAction::WardRenamed,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            AuditAction::UserCreated => "user_created",
-            AuditAction::UserChanged => "user_changed",
-            AuditAction::UserDeactivated => "user_deactivated",
-            AuditAction::UserReactivated => "user_reactivated",
-            AuditAction::PasswordReset => "password_reset",
-            AuditAction::TokenCreated => "token_created",
-            AuditAction::TokenRevoked => "token_revoked",
-            AuditAction::WardCreated => "ward_created",
-            AuditAction::WardRenamed => "ward_renamed",
-        }
-    }
-
     /// As people read it.
     pub fn label(self) -> &'static str {
         match self {
@@ -270,10 +251,6 @@ impl AuditAction {
             AuditAction::WardCreated => "Ward created",
             AuditAction::WardRenamed => "Ward renamed",
         }
-    }
-
-    pub fn parse(code: &str) -> Option<AuditAction> {
-        AuditAction::ALL.into_iter().find(|a| a.code() == code)
     }
 }
 

@@ -22,6 +22,7 @@ use super::{access, audit};
 use crate::error::{AppError, FieldError};
 use crate::live::events;
 use crate::server::db::begin_write;
+use crate::vocabulary::Vocabulary;
 
 /// A new user account as an administrator enters it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,7 +74,7 @@ fn linked_wards(all_wards: bool, mut ids: Vec<i32>) -> Vec<i32> {
 }
 
 fn role_of(text: &str) -> Result<Role, AppError> {
-    Role::parse(text).map_err(|_| AppError::internal("stored role", text))
+    Role::parse(text).ok_or_else(|| AppError::internal("stored role", text))
 }
 
 fn conflict_or(err: sea_orm::DbErr, message: String) -> AppError {
@@ -338,7 +339,7 @@ async fn insert_user(
         username: Set(username.to_owned()),
         username_key: Set(rules::username_key(username)),
         display_name: Set(display_name.to_owned()),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role.code().to_owned()),
         all_wards: Set(all_wards),
         active: Set(true),
         password_hash: Set(password_hash),
@@ -386,7 +387,7 @@ pub async fn update_user(
     let txn = begin_write(db).await?;
     let mut model: user::ActiveModel = existing.into();
     model.display_name = Set(display_name);
-    model.role = Set(changes.role.as_str().to_owned());
+    model.role = Set(changes.role.code().to_owned());
     model.all_wards = Set(changes.all_wards);
     model.updated_at = Set(Utc::now());
     let model = model.update(&txn).await?;
@@ -634,7 +635,7 @@ pub async fn create_token(
         name: Set(name),
         token_hash: Set(token_hash(&token)),
         prefix: Set(token[..10].to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role.code().to_owned()),
         all_wards: Set(new.all_wards),
         created_by: Set(caller.user_id()),
         created_at: Set(Utc::now()),
@@ -767,7 +768,7 @@ pub async fn ensure_admin(
     first: FirstAdmin,
 ) -> Result<Option<String>, AppError> {
     let exists = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin.code()))
         .filter(user::Column::Active.eq(true))
         .one(db)
         .await?

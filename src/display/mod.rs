@@ -17,29 +17,33 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldError};
+use crate::vocabulary::Vocabulary;
 
 /// The unit temperatures are shown in; they are stored in °C.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 pub enum TemperatureUnit {
     #[default]
+    #[serde(rename = "C")]
+    #[strum(serialize = "C")]
     Celsius,
+    #[serde(rename = "F")]
+    #[strum(serialize = "F")]
     Fahrenheit,
 }
 
 impl TemperatureUnit {
-    pub const ALL: [TemperatureUnit; 2] = [TemperatureUnit::Celsius, TemperatureUnit::Fahrenheit];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TemperatureUnit::Celsius => "C",
-            TemperatureUnit::Fahrenheit => "F",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.code() == code)
-    }
-
     pub fn symbol(self) -> &'static str {
         match self {
             TemperatureUnit::Celsius => "°C",
@@ -64,27 +68,30 @@ impl TemperatureUnit {
 }
 
 /// How times of day are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 pub enum Clock {
     #[default]
+    #[serde(rename = "24")]
+    #[strum(serialize = "24")]
     H24,
+    #[serde(rename = "12")]
+    #[strum(serialize = "12")]
     H12,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 2] = [Clock::H24, Clock::H12];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Clock::H24 => "24",
-            Clock::H12 => "12",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Clock::H24 => "24-hour (21:05)",

@@ -8,6 +8,7 @@ use super::entity::preference;
 use super::{Clock, Display, DisplayInput, TemperatureUnit, zones};
 use crate::accounts::Caller;
 use crate::error::AppError;
+use crate::vocabulary::Vocabulary;
 
 /// What users who chose nothing see: °C and a 24-hour clock.
 pub fn hospital() -> Display {

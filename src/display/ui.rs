@@ -8,6 +8,7 @@ use super::{Clock, Display, TemperatureUnit};
 use crate::accounts::ui::signed_in_user;
 use crate::error::AppError;
 use crate::ui::form::{ErrorBox, action_error, count_successes, saved_notice};
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// The display preferences, loaded once per page and again when saved or
 /// when another user signs in.
@@ -64,10 +65,10 @@ pub fn HospitalTimeHint(id: String) -> impl IntoView {
 }
 
 /// Radio buttons named `name` under `legend`, one per `(value, label, checked)`.
-fn choices<const N: usize>(
+fn choices(
     legend: &'static str,
     name: &'static str,
-    options: [(&'static str, &'static str, bool); N],
+    options: Vec<(&'static str, &'static str, bool)>,
 ) -> impl IntoView {
     view! {
         <fieldset class="choices">
@@ -103,12 +104,12 @@ pub fn DisplaySettings() -> impl IntoView {
                             {choices(
                                 "Temperature",
                                 "display[temperature_unit]",
-                                TemperatureUnit::ALL.map(|u| (u.code(), u.label(), current.temperature == u)),
+                                TemperatureUnit::iter().map(|u| (u.code(), u.label(), current.temperature == u)).collect(),
                             )}
                             {choices(
                                 "Clock",
                                 "display[clock]",
-                                Clock::ALL.map(|c| (c.code(), c.label(), current.clock == c)),
+                                Clock::iter().map(|c| (c.code(), c.label(), current.clock == c)).collect(),
                             )}
                             <p class="muted" data-testid="time-zone">
                                 {format!(

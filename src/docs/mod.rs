@@ -411,7 +411,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "How times and temperatures are shown to you: temperature unit (C or F), clock (24 or 12) and the hospital's time zone with its UTC offsets. Before signing in, and for API tokens, the defaults.",
         access: "anyone",
         input: None,
-        output: r#"{"temperature":"Celsius","clock":"H24","zone":{"name":"Asia/Ho_Chi_Minh","spans":[{"from":-9223372036854775808,"offset_seconds":25200,"abbreviation":"+07"}]}}"#,
+        output: r#"{"temperature":"C","clock":"24","zone":{"name":"Asia/Ho_Chi_Minh","spans":[{"from":-9223372036854775808,"offset_seconds":25200,"abbreviation":"+07"}]}}"#,
         errors: "401 bad token",
     },
     Endpoint {
@@ -420,7 +420,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Choose the temperature unit (C or F) and the clock (24 or 12) you see.",
         access: "signed-in users (not API tokens)",
         input: Some(r#"{"display":{"temperature_unit":"F","clock":"12"}}"#),
-        output: r#"{"temperature":"Fahrenheit","clock":"H12","zone":{"name":"UTC","spans":[…]}}"#,
+        output: r#"{"temperature":"F","clock":"12","zone":{"name":"UTC","spans":[…]}}"#,
         errors: "401; 403 API tokens; 422 naming each bad field",
     },
 ];

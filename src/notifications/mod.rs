@@ -18,10 +18,26 @@ use crate::error::AppError;
 use crate::rounds::WarningSign;
 use crate::rounds::news2::Band;
 use crate::rounds::phase::Phase;
+use crate::vocabulary::Vocabulary;
 
 /// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Kind {
     RoundDue,
     CriticalPhase,
@@ -32,26 +48,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::RoundDue,
-        Kind::CriticalPhase,
-        Kind::WarningSign,
-        Kind::News2Rose,
-        Kind::Admitted,
-        Kind::Discharged,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::RoundDue => "round_due",
-            Kind::CriticalPhase => "critical_phase",
-            Kind::WarningSign => "warning_sign",
-            Kind::News2Rose => "news2_rose",
-            Kind::Admitted => "admitted",
-            Kind::Discharged => "discharged",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Kind::RoundDue => "Round due",
@@ -79,16 +75,10 @@ impl Kind {
         }
     }
 
-    pub fn parse(code: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     /// Reads a kind named by a request.
     pub fn from_field(field: &str, code: &str) -> Result<Kind, AppError> {
-        Kind::parse(code).ok_or_else(|| {
-            let codes: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
-            AppError::invalid(field, format!("must be one of {}", codes.join(", ")))
-        })
+        Kind::parse(code)
+            .ok_or_else(|| AppError::invalid(field, format!("must be one of {}", Kind::codes())))
     }
 
     /// Whether it alarms (shown in red and announced assertively).
@@ -201,6 +191,7 @@ pub fn alerts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::IntoEnumIterator;
 
     fn snap(phase: Phase, band: Band, total: u8) -> Snapshot {
         Snapshot {
@@ -271,7 +262,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_and_refuse_unknown_codes() {
-        for kind in Kind::ALL {
+        for kind in Kind::iter() {
             assert_eq!(Kind::parse(kind.code()), Some(kind));
         }
         let err = Kind::from_field("kind", "gossip").unwrap_err().to_string();

@@ -17,6 +17,7 @@ use crate::live::events::{self, Audience};
 use crate::paging::{fetch_page, paging};
 use crate::patients::entity as patient;
 use crate::server::db::begin_write;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -40,11 +41,11 @@ async fn recipients(
     patient: &patient::Model,
     kind: Kind,
 ) -> Result<Vec<i32>, AppError> {
-    let roles: &[Role] = match kind {
-        Kind::RoundDue => &[Role::Admin, Role::Clinician],
-        _ => &Role::ALL,
+    let roles: Vec<Role> = match kind {
+        Kind::RoundDue => vec![Role::Admin, Role::Clinician],
+        _ => Role::iter().collect(),
     };
-    let users = users_of_ward(txn, patient.ward_id, roles).await?;
+    let users = users_of_ward(txn, patient.ward_id, &roles).await?;
     let opted_out: Vec<i32> = opt_out::Entity::find()
         .filter(opt_out::Column::Kind.eq(kind.code()))
         .all(txn)
@@ -221,8 +222,7 @@ pub async fn preferences(
         .into_iter()
         .map(|o| o.kind)
         .collect();
-    Ok(Kind::ALL
-        .into_iter()
+    Ok(Kind::iter()
         .map(|kind| Preference {
             kind,
             enabled: !off.iter().any(|k| k == kind.code()),
@@ -246,8 +246,7 @@ pub async fn set_preferences(
         .filter(opt_out::Column::UserId.eq(user))
         .exec(&txn)
         .await?;
-    let off: Vec<opt_out::ActiveModel> = Kind::ALL
-        .into_iter()
+    let off: Vec<opt_out::ActiveModel> = Kind::iter()
         .filter(|k| !enabled.contains(k))
         .map(|k| opt_out::ActiveModel {
             user_id: Set(user),

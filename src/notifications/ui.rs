@@ -15,6 +15,7 @@ use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::{use_live, watch_stream};
 use crate::ui::form::{ErrorBox, action_error, count_successes, saved_notice};
 use crate::ui::icons::{Icon, IconView};
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// How many toasts are shown at once.
 const TOASTS: usize = 4;
@@ -144,8 +145,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 <label for="kind">"Kind"</label>
                 <select id="kind" name="kind">
                     <option value="" selected=move || kind().is_none()>"All kinds"</option>
-                    {Kind::ALL
-                        .into_iter()
+                    {Kind::iter()
                         .map(|k| view! { <option value=k.code() selected=move || kind().as_deref() == Some(k.code())>{k.label()}</option> })
                         .collect_view()}
                 </select>

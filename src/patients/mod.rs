@@ -16,10 +16,23 @@ use crate::accounts::rules::{Checks, check_name};
 use crate::display::Zone;
 use crate::error::{AppError, FieldError};
 use crate::rounds::{FUTURE_TOLERANCE_MINUTES, parse_time};
+use crate::vocabulary::Vocabulary;
 
 /// Sex as recorded at admission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Sex {
     Female,
     Male,
@@ -28,17 +41,6 @@ pub enum Sex {
 }
 
 impl Sex {
-    pub const ALL: [Sex; 4] = [Sex::Female, Sex::Male, Sex::Other, Sex::Unknown];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Female => "female",
-            Sex::Male => "male",
-            Sex::Other => "other",
-            Sex::Unknown => "unknown",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Sex::Female => "Female",
@@ -46,10 +48,6 @@ impl Sex {
             Sex::Other => "Other",
             Sex::Unknown => "Unknown",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Sex> {
-        Sex::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -224,7 +222,7 @@ impl PatientValues {
             hospital_number: self.hospital_number.clone(),
             admission_number: self.admission_number.clone(),
             birth_date: self.birth_date.map(|d| d.to_string()),
-            sex: Some(self.sex.as_str().to_owned()),
+            sex: Some(self.sex.code().to_owned()),
             ward_id: Some(self.ward_id.to_string()),
             bed: self.bed.clone(),
             admitted_at: Some(
@@ -309,8 +307,21 @@ impl Patient {
 }
 
 /// Which patients a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     #[default]
     Admitted,
@@ -319,26 +330,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 3] = [Status::Admitted, Status::Discharged, Status::All];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Admitted => "admitted",
-            Status::Discharged => "discharged",
-            Status::All => "all",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Status::Admitted => "Admitted",
             Status::Discharged => "Discharged",
             Status::All => "All",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 

@@ -27,6 +27,7 @@ use crate::rounds::news2::Band;
 use crate::rounds::parse_time;
 use crate::rounds::phase::{ManualPhase, Phase};
 use crate::server::db::begin_write;
+use crate::vocabulary::Vocabulary;
 
 const DEFAULT_PER_PAGE: u64 = 25;
 /// Changes shown on one page of a patient's history.
@@ -232,7 +233,7 @@ fn apply(values: &PatientValues, model: &mut entity::ActiveModel) {
     model.hospital_number = Set(values.hospital_number.clone());
     model.admission_number = Set(values.admission_number.clone());
     model.birth_date = Set(values.birth_date);
-    model.sex = Set(values.sex.as_str().to_owned());
+    model.sex = Set(values.sex.code().to_owned());
     model.bed = Set(values.bed.clone());
     model.admitted_at = Set(values.admitted_at);
     model.monitoring_interval_hours = Set(values.monitoring_interval_hours);

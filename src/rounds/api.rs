@@ -7,6 +7,8 @@ use super::{ClinicalStatus, Round, RoundInput};
 use crate::error::AppError;
 use crate::paging::Page;
 #[cfg(feature = "ssr")]
+use crate::vocabulary::Vocabulary;
+#[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
 
 #[cfg(feature = "ssr")]

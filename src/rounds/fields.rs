@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Consciousness, Shift, WarningSign};
 use crate::error::FieldError;
+use crate::vocabulary::Vocabulary;
 
 /// A numeric measurement and its physiologically possible range.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -203,7 +204,7 @@ macro_rules! numeric_fields {
             pub fn to_input(&self, zone: &crate::display::Zone) -> RoundInput {
                 RoundInput {
                     measured_at: Some(zone.local(self.measured_at).format("%Y-%m-%dT%H:%M:%S").to_string()),
-                    shift: Some(self.shift.as_str().to_owned()),
+                    shift: Some(self.shift.code().to_owned()),
                     on_oxygen: self.on_oxygen.map(|b| b.to_string()),
                     consciousness: self.consciousness.map(|c| c.code().to_owned()),
                     warning_signs: self.warning_signs.iter().map(|w| w.code().to_owned()).collect(),

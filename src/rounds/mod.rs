@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::display::Zone;
 use crate::error::{AppError, FieldError};
+use crate::vocabulary::Vocabulary;
 pub use fields::{FieldSpec, Group, NUMERIC_FIELDS, RoundInput, RoundValues};
 
 /// How far in the future a measurement time may lie (clock drift between
@@ -30,8 +31,20 @@ pub const NOTE_MAX: usize = 4000;
 pub const MAX_BATCH_ROUNDS: usize = 500;
 
 /// The nursing shift a round belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Shift {
     /// 06:00–14:00
     Day,
@@ -42,8 +55,6 @@ pub enum Shift {
 }
 
 impl Shift {
-    pub const ALL: [Shift; 3] = [Shift::Day, Shift::Evening, Shift::Night];
-
     /// The shift of a time of day (the hospital's wall clock).
     pub fn of(at: impl Timelike) -> Self {
         match at.hour() {
@@ -52,54 +63,40 @@ impl Shift {
             _ => Shift::Night,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Shift::Day => "day",
-            Shift::Evening => "evening",
-            Shift::Night => "night",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Shift::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
 /// Level of consciousness on the ACVPU scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 pub enum Consciousness {
     #[serde(rename = "A")]
+    #[strum(serialize = "A")]
     Alert,
     #[serde(rename = "C")]
+    #[strum(serialize = "C")]
     NewConfusion,
     #[serde(rename = "V")]
+    #[strum(serialize = "V")]
     Voice,
     #[serde(rename = "P")]
+    #[strum(serialize = "P")]
     Pain,
     #[serde(rename = "U")]
+    #[strum(serialize = "U")]
     Unresponsive,
 }
 
 impl Consciousness {
-    pub const ALL: [Consciousness; 5] = [
-        Consciousness::Alert,
-        Consciousness::NewConfusion,
-        Consciousness::Voice,
-        Consciousness::Pain,
-        Consciousness::Unresponsive,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Consciousness::Alert => "A",
-            Consciousness::NewConfusion => "C",
-            Consciousness::Voice => "V",
-            Consciousness::Pain => "P",
-            Consciousness::Unresponsive => "U",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Consciousness::Alert => "Alert",
@@ -109,15 +106,25 @@ impl Consciousness {
             Consciousness::Unresponsive => "Unresponsive",
         }
     }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Consciousness::ALL.into_iter().find(|c| c.code() == code)
-    }
 }
 
 /// The WHO 2009 dengue warning signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum WarningSign {
     AbdominalPain,
     PersistentVomiting,
@@ -129,28 +136,6 @@ pub enum WarningSign {
 }
 
 impl WarningSign {
-    pub const ALL: [WarningSign; 7] = [
-        WarningSign::AbdominalPain,
-        WarningSign::PersistentVomiting,
-        WarningSign::FluidAccumulation,
-        WarningSign::MucosalBleeding,
-        WarningSign::Lethargy,
-        WarningSign::LiverEnlargement,
-        WarningSign::HematocritRise,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            WarningSign::AbdominalPain => "abdominal_pain",
-            WarningSign::PersistentVomiting => "persistent_vomiting",
-            WarningSign::FluidAccumulation => "fluid_accumulation",
-            WarningSign::MucosalBleeding => "mucosal_bleeding",
-            WarningSign::Lethargy => "lethargy",
-            WarningSign::LiverEnlargement => "liver_enlargement",
-            WarningSign::HematocritRise => "hematocrit_rise",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             WarningSign::AbdominalPain => "Abdominal pain or tenderness",
@@ -161,10 +146,6 @@ impl WarningSign {
             WarningSign::LiverEnlargement => "Liver enlargement > 2 cm",
             WarningSign::HematocritRise => "Rising hematocrit with rapid platelet fall",
         }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        WarningSign::ALL.into_iter().find(|w| w.code() == code)
     }
 }
 
@@ -269,7 +250,7 @@ impl RoundInput {
                 Some(c) => values.consciousness = Some(c),
                 None => errors.push(FieldError::new(
                     "consciousness",
-                    "must be one of A, C, V, P, U (ACVPU)",
+                    format!("must be one of {} (ACVPU)", Consciousness::codes()),
                 )),
             },
         }
@@ -289,7 +270,7 @@ impl RoundInput {
                     format!(
                         "unknown sign '{}'; use {}",
                         code.chars().take(40).collect::<String>(),
-                        WarningSign::ALL.map(WarningSign::code).join(", ")
+                        WarningSign::codes()
                     ),
                 )),
             }

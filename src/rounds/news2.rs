@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Consciousness;
+use crate::vocabulary::Vocabulary;
 
 /// The newest value of each parameter NEWS2 scores.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -40,8 +41,22 @@ impl Observations {
 }
 
 /// The clinical response a score calls for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Band {
     /// 0–4: ward-based response.
     Low,
@@ -54,22 +69,6 @@ pub enum Band {
 }
 
 impl Band {
-    pub const ALL: [Band; 4] = [Band::Low, Band::LowMedium, Band::Medium, Band::High];
-
-    /// The stored and wire name, e.g. `low_medium`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Band::Low => "low",
-            Band::LowMedium => "low_medium",
-            Band::Medium => "medium",
-            Band::High => "high",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Band> {
-        Band::ALL.into_iter().find(|b| b.code() == code)
-    }
-
     /// The band's name alone, e.g. `low–medium`.
     pub fn short(self) -> &'static str {
         match self {

@@ -21,8 +21,20 @@ pub const HEMATOCRIT_RISE: f64 = 0.20;
 pub const PLATELETS_LOW: f64 = 100.0;
 
 /// The phase of dengue illness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     Febrile,
     Critical,
@@ -32,27 +44,6 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [
-        Phase::Febrile,
-        Phase::Critical,
-        Phase::Recovery,
-        Phase::Afebrile,
-    ];
-
-    /// The stored and wire name, e.g. `critical`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Phase::Febrile => "febrile",
-            Phase::Critical => "critical",
-            Phase::Recovery => "recovery",
-            Phase::Afebrile => "afebrile",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| p.code() == code)
-    }
-
     /// The phase's name as a clinician reads it.
     pub fn label(self) -> &'static str {
         match self {

@@ -16,29 +16,27 @@ pub const DEFAULT_BUCKETS: usize = 120;
 pub const MAX_BUCKETS: usize = 2000;
 
 /// What a chart spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Span {
     /// The last 24 hours.
     #[default]
     Day,
     /// The whole stay.
     Course,
-}
-
-impl Span {
-    pub fn code(self) -> &'static str {
-        match self {
-            Span::Day => "day",
-            Span::Course => "course",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Span> {
-        [Span::Day, Span::Course]
-            .into_iter()
-            .find(|s| s.code() == code)
-    }
 }
 
 /// One drawn point: a single value, or a bucket's range and last value.

@@ -26,6 +26,7 @@ use crate::notifications::{Snapshot, alerts};
 use crate::paging::{Page, fetch_page, paging};
 use crate::patients::service::visible;
 use crate::server::db::begin_write;
+use crate::vocabulary::Vocabulary;
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -175,7 +176,7 @@ fn round_of(m: entity::Model) -> Round {
 
 fn apply(values: &RoundValues, model: &mut entity::ActiveModel) {
     model.measured_at = Set(values.measured_at);
-    model.shift = Set(values.shift.as_str().to_owned());
+    model.shift = Set(values.shift.code().to_owned());
     model.on_oxygen = Set(values.on_oxygen);
     model.consciousness = Set(values.consciousness.map(|c| c.code().to_owned()));
     model.warning_signs = Set(values
@@ -577,10 +578,7 @@ pub async fn set_phase(
         .map(|code| {
             phase::Phase::parse(code.trim())
                 .ok_or_else(|| {
-                    AppError::invalid(
-                        "phase",
-                        "must be one of febrile, critical, recovery, afebrile",
-                    )
+                    AppError::invalid("phase", format!("must be one of {}", phase::Phase::codes()))
                 })
                 .map(|phase| phase::ManualPhase {
                     phase,

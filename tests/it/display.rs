@@ -15,8 +15,8 @@ async fn each_user_keeps_their_own_units_and_bad_choices_change_nothing() {
         let consultant = signed_in(&server, "consultant").await;
 
         let defaults: Value = get_json(&nurse, server.url("/api/settings/display"), &()).await;
-        assert_eq!(defaults["temperature"], "Celsius");
-        assert_eq!(defaults["clock"], "H24");
+        assert_eq!(defaults["temperature"], "C");
+        assert_eq!(defaults["clock"], "24");
         assert_eq!(defaults["zone"]["name"], "UTC");
         let signed_out: Value = get_json(&client(), server.url("/api/settings/display"), &()).await;
         assert_eq!(signed_out, defaults, "the defaults before signing in");
@@ -27,8 +27,8 @@ async fn each_user_keeps_their_own_units_and_bad_choices_change_nothing() {
             &json!({ "display": { "temperature_unit": "F", "clock": "12" } }),
         )
         .await;
-        assert_eq!(saved["temperature"], "Fahrenheit");
-        assert_eq!(saved["clock"], "H12");
+        assert_eq!(saved["temperature"], "F");
+        assert_eq!(saved["clock"], "12");
 
         let refused = nurse
             .post(server.url("/api/settings/display/save"))

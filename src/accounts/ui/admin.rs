@@ -14,6 +14,7 @@ use crate::display::ui::{display_ready, use_display};
 use crate::paging::Page;
 use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::pager::Pager;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// The page; anyone but an administrator is refused.
 #[component]
@@ -163,9 +164,8 @@ fn WardPicker(wards: Vec<Ward>, all: bool, selected: Vec<i32>) -> impl IntoView 
 fn RoleSelect(id: String, selected: Role) -> impl IntoView {
     view! {
         <select id=id name="role">
-            {Role::ALL
-                .into_iter()
-                .map(|r| view! { <option value=r.as_str() selected=r == selected>{r.label()}</option> })
+            {Role::iter()
+                .map(|r| view! { <option value=r.code() selected=r == selected>{r.label()}</option> })
                 .collect_view()}
         </select>
     }

@@ -8,6 +8,7 @@ use crate::display::ui::{HospitalTimeHint, display_ready};
 use crate::patients::api::{CreatePatient, UpdatePatient, get_patient};
 use crate::patients::{INTERVAL_HOURS, Patient, PatientInput, Sex};
 use crate::ui::form::{ErrorBox, action_error, go_on_success};
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// Admitting a new patient.
 #[component]
@@ -114,9 +115,8 @@ fn PatientFields(initial: PatientInput) -> impl IntoView {
             <div class="field">
                 <label for="sex">"Sex"</label>
                 <select id="sex" name="patient[sex]">
-                    {Sex::ALL
-                        .into_iter()
-                        .map(|s| view! { <option value=s.as_str() selected=s.as_str() == sex>{s.label()}</option> })
+                    {Sex::iter()
+                        .map(|s| view! { <option value=s.code() selected=s.code() == sex>{s.label()}</option> })
                         .collect_view()}
                 </select>
             </div>

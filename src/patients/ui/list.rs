@@ -10,6 +10,7 @@ use crate::patients::api::list_patients;
 use crate::patients::{Patient, Status};
 use crate::ui::pager::Pager;
 use crate::ui::url::percent_encode;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// The patients list: search by name or number, admitted or discharged, paged.
 #[component]
@@ -40,7 +41,7 @@ pub fn PatientsPage() -> impl IntoView {
         format!(
             "/patients?search={}&status={}&page={page}",
             percent_encode(&search()),
-            status().as_str()
+            status().code()
         )
     };
     view! {
@@ -57,9 +58,8 @@ pub fn PatientsPage() -> impl IntoView {
                 <input id="search" type="search" name="search" placeholder="Name or hospital number" value=search />
                 <label for="status">"Show"</label>
                 <select id="status" name="status">
-                    {Status::ALL
-                        .into_iter()
-                        .map(|s| view! { <option value=s.as_str() selected=move || status() == s>{s.label()}</option> })
+                    {Status::iter()
+                        .map(|s| view! { <option value=s.code() selected=move || status() == s>{s.label()}</option> })
                         .collect_view()}
                 </select>
                 <button type="submit" class="button secondary">"Apply"</button>

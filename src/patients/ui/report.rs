@@ -21,6 +21,7 @@ use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::rounds::{RoundInput, fever_day};
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
 use crate::ui::pager::Pager;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// Rounds and changes listed on one page of the report.
 const ROWS_PER_PAGE: u64 = 50;
@@ -354,7 +355,7 @@ fn PhaseOverride(
                 <input type="hidden" name="patient_id" value=patient_id />
                 <label for="phase">"Phase"</label>
                 <select id="phase" name="phase">
-                    {Phase::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.label()}</option> }).collect_view()}
+                    {Phase::iter().map(|p| view! { <option value=p.code()>{p.label()}</option> }).collect_view()}
                 </select>
                 <label for="phase-reason">"Reason"</label>
                 <input id="phase-reason" name="reason" required maxlength="500" placeholder="e.g. fluid on ultrasound" />

@@ -9,6 +9,7 @@ use crate::rounds::api::patient_charts;
 use crate::rounds::phase::FEVER_C;
 use crate::rounds::series::{Charts, Span};
 use crate::ui::chart::{Axis, Chart, FluidChart, Line, Threshold};
+use crate::vocabulary::Vocabulary;
 
 fn line(
     charts: &Charts,

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::display::ui::HospitalTimeHint;
 use crate::rounds::{Consciousness, Group, NUMERIC_FIELDS, RoundInput, Shift, WarningSign};
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 const GROUPS: [(Group, &str); 4] = [
     (Group::Vitals, "Vital signs"),
@@ -61,9 +62,8 @@ pub fn RoundFields(initial: RoundInput, key: String) -> impl IntoView {
                 <label for=id("shift")>"Shift"</label>
                 <select id=id("shift") name="round[shift]">
                     <option value="" selected=shift.is_empty()>"From the time"</option>
-                    {Shift::ALL
-                        .into_iter()
-                        .map(|s| view! { <option value=s.as_str() selected=s.as_str() == shift>{s.as_str()}</option> })
+                    {Shift::iter()
+                        .map(|s| view! { <option value=s.code() selected=s.code() == shift>{s.code()}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -79,8 +79,7 @@ pub fn RoundFields(initial: RoundInput, key: String) -> impl IntoView {
                 <label for=id("consciousness")>"Consciousness (ACVPU)"</label>
                 <select id=id("consciousness") name="round[consciousness]">
                     <option value="" selected=consciousness.is_empty()>"Not recorded"</option>
-                    {Consciousness::ALL
-                        .into_iter()
+                    {Consciousness::iter()
                         .map(|c| view! { <option value=c.code() selected=c.code() == consciousness>{format!("{} — {}", c.code(), c.label())}</option> })
                         .collect_view()}
                 </select>
@@ -90,8 +89,7 @@ pub fn RoundFields(initial: RoundInput, key: String) -> impl IntoView {
         <fieldset class="round-group">
             <legend>"Dengue warning signs (WHO 2009)"</legend>
             <div class="checks">
-                {WarningSign::ALL
-                    .into_iter()
+                {WarningSign::iter()
                     .map(|w| {
                         let checked = initial.warning_signs.iter().any(|c| c == w.code());
                         view! {

@@ -3,6 +3,7 @@ use leptos_router::components::A;
 
 use crate::display::ui::use_display;
 use crate::rounds::{NUMERIC_FIELDS, Round, RoundValues};
+use crate::vocabulary::Vocabulary;
 
 fn show<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "–".into())
@@ -72,7 +73,7 @@ fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
         <tr data-testid=format!("round-{}", round.id)>
             <td>
                 {display.time(v.measured_at)}
-                <span class="muted small block">{v.shift.as_str()}</span>
+                <span class="muted small block">{v.shift.code()}</span>
             </td>
             <td>{show(v.temperature_c.map(|c| display.temperature_value(c)))}</td>
             <td>{show(v.pulse_per_min)}</td>
