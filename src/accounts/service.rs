@@ -306,15 +306,27 @@ struct NewAccount<'a> {
     ward_ids: &'a [i32],
 }
 
-/// What the log says of an account's role and wards.
-fn rights_of(role: Role, all_wards: bool, ward_ids: &[i32]) -> String {
+/// What the log says of an account's role and wards, by name.
+async fn rights_of(
+    db: &impl ConnectionTrait,
+    role: Role,
+    all_wards: bool,
+    ward_ids: &[i32],
+) -> Result<String, AppError> {
     let wards = if all_wards {
         "all wards".to_owned()
     } else {
-        let ids: Vec<String> = ward_ids.iter().map(ToString::to_string).collect();
-        format!("wards {}", ids.join(", "))
+        let names: Vec<String> = ward::Entity::find()
+            .filter(ward::Column::Id.is_in(ward_ids.to_vec()))
+            .order_by_asc(ward::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|w| w.name)
+            .collect();
+        names.join(", ")
     };
-    format!("{}, {wards}", role.label())
+    Ok(format!("{}; {wards}", role.label()))
 }
 
 /// Inserts an account; an administrator's creation is kept in the log
@@ -353,7 +365,7 @@ async fn insert_user(
     .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
     ward_links::replace::<user_ward::Entity>(&txn, model.id, ward_ids).await?;
     if let Some(caller) = by {
-        let details = rights_of(role, all_wards, ward_ids);
+        let details = rights_of(&txn, role, all_wards, ward_ids).await?;
         audit::record(&txn, caller, AuditAction::UserCreated, username, &details).await?;
     }
     txn.commit().await?;
@@ -392,7 +404,7 @@ pub async fn update_user(
     model.updated_at = Set(Utc::now());
     let model = model.update(&txn).await?;
     ward_links::replace::<user_ward::Entity>(&txn, model.id, &ward_ids).await?;
-    let details = rights_of(changes.role, changes.all_wards, &ward_ids);
+    let details = rights_of(&txn, changes.role, changes.all_wards, &ward_ids).await?;
     audit::record(
         &txn,
         caller,
@@ -646,7 +658,7 @@ pub async fn create_token(
     .insert(&txn)
     .await?;
     ward_links::replace::<api_token_ward::Entity>(&txn, model.id, &ward_ids).await?;
-    let details = rights_of(new.role, new.all_wards, &ward_ids);
+    let details = rights_of(&txn, new.role, new.all_wards, &ward_ids).await?;
     audit::record(
         &txn,
         caller,

@@ -5,6 +5,7 @@
 //! events the socket subscribed to are pushed as they are committed.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -81,7 +82,7 @@ pub async fn upgrade(
         .on_failed_upgrade(move |_| bus.close(id))
         .on_upgrade(move |socket| async move {
             let connection = Connection::new(state, caller, credential, id, outbox);
-            let run = std::panic::AssertUnwindSafe(connection.run(socket, rx));
+            let run = AssertUnwindSafe(connection.run(socket, rx));
             if futures::FutureExt::catch_unwind(run).await.is_err() {
                 tracing::error!("a live connection failed and was closed");
             }
@@ -229,10 +230,17 @@ impl Connection {
             let first = first.clone();
             return self.send(socket, &first).await;
         }
-        let frame = match self.handle(socket, &request).await {
-            Ok(result) => reply(&request.stream, request_id, Ok(result)),
-            Err(err) => reply(&request.stream, request_id, Err(err)),
-        };
+        // A request whose handling fails is answered 500; the socket goes on.
+        let handled =
+            futures::FutureExt::catch_unwind(AssertUnwindSafe(self.handle(socket, &request)))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(AppError::internal(
+                        "live request",
+                        format!("a {} request failed", request.stream),
+                    ))
+                });
+        let frame = reply(&request.stream, request_id, handled);
         if let Some(id) = retry_of {
             if self.answered.len() == REMEMBERED_WRITES {
                 self.answered.pop_front();

@@ -591,8 +591,8 @@ async fn administration_is_kept_with_who_and_when() {
         .map(|(a, s)| ((*a).to_owned(), (*s).to_owned()))
         .collect();
     assert_eq!(entries, expected, "newest first");
-    let details = log["items"][3]["details"].as_str().unwrap();
-    assert!(details.starts_with("Observer"), "{details}");
+    assert_eq!(log["items"][3]["details"], "Observer; Dengue ward A");
+    assert_eq!(log["items"][1]["details"], "Clinician; all wards");
 
     let nurse = signed_in(&server, "nurse").await;
     let refused = nurse.get(server.url("/api/audit")).send().await.unwrap();
