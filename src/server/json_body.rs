@@ -16,7 +16,8 @@ use crate::error::AppError;
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 fn is_json_api_call(request: &Request) -> bool {
-    request.uri().path().starts_with("/api/")
+    request.method() == axum::http::Method::POST
+        && request.uri().path().starts_with("/api/")
         && request
             .headers()
             .get(CONTENT_TYPE)
@@ -37,7 +38,8 @@ pub fn json_to_form(body: &[u8]) -> Result<String, AppError> {
         .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))
 }
 
-/// Middleware: re-encodes the JSON body of an `/api/` request.
+/// Middleware: re-encodes the JSON body of a `POST /api/…` request (a
+/// `GET` reads its arguments from the query, whatever its content type).
 pub async fn accept_json(request: Request, next: Next) -> Response {
     if !is_json_api_call(&request) {
         return next.run(request).await;

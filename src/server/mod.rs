@@ -82,6 +82,31 @@ async fn same_site_writes(
     .into_response()
 }
 
+/// Answers a method the API does not use (`TRACE`, `PUT`, …) with 405 and
+/// the methods it does.
+async fn api_methods(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let method = request.method();
+    let known = [Method::GET, Method::HEAD, Method::POST].contains(method);
+    if known || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let refused = crate::error::AppError::Request(format!(
+        "The API does not answer {method}; its endpoints take GET or POST."
+    ));
+    let mut response = refused.into_response();
+    *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    response.headers_mut().insert(
+        axum::http::header::ALLOW,
+        axum::http::HeaderValue::from_static("GET, HEAD, POST"),
+    );
+    response
+}
+
 /// Sets up logging from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -145,6 +170,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             state.clone(),
             same_site_writes,
         ))
+        .layer(from_fn(api_methods))
         .layer(RequestBodyLimitLayer::new(json_body::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())

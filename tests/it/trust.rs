@@ -749,3 +749,33 @@ async fn pushes_go_on_while_redis_is_down_and_fan_out_resumes_when_it_returns() 
     assert!(recorded.len() >= 5, "every round arrived on both servers");
     db.remove().await;
 }
+
+#[tokio::test]
+async fn the_api_answers_only_its_methods_and_reads_gets_from_the_query() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let admin = signed_in(&server, "admin").await;
+    for method in ["TRACE", "PUT", "DELETE", "PATCH"] {
+        let response = admin
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                server.url("/api/wards"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method}");
+        assert_eq!(response.headers()["allow"], "GET, HEAD, POST", "{method}");
+    }
+    let listed = admin
+        .get(server.url("/api/wards"))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.status(),
+        200,
+        "a GET with a JSON content type and no body"
+    );
+}
