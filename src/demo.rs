@@ -8,7 +8,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::Role;
-use crate::accounts::service::{DemoAccount, ensure_demo_accounts, session_user};
+use crate::accounts::setup::{DemoAccount, ensure_demo_accounts};
+use crate::accounts::users::session_user;
 use crate::accounts::{Caller, entity::user};
 use crate::error::AppError;
 use crate::patients::PatientInput;
@@ -113,7 +114,7 @@ pub async fn ensure_patients(db: &DatabaseConnection, seed: u64) -> Result<usize
     if existing.total > 0 {
         return Ok(0);
     }
-    let wards = crate::accounts::service::list_wards(db, &admin).await?;
+    let wards = crate::accounts::wards::list_wards(db, &admin).await?;
     let ward_id = |name: &str| {
         wards
             .iter()

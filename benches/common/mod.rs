@@ -6,7 +6,8 @@ use std::path::Path;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use vitalboard::accounts::Caller;
-use vitalboard::accounts::service::{FirstAdmin, session_user};
+use vitalboard::accounts::setup::FirstAdmin;
+use vitalboard::accounts::users::session_user;
 use vitalboard::patients::PatientInput;
 use vitalboard::patients::service as patients;
 use vitalboard::rounds::RoundInput;
@@ -66,7 +67,7 @@ pub fn round(minutes_ago: i64, i: usize) -> RoundInput {
 
 /// Admits a patient numbered `number` to the first ward, `days` ago.
 pub async fn admit(db: &DatabaseConnection, caller: &Caller, number: &str, days: i64) -> i32 {
-    let ward = vitalboard::accounts::service::list_wards(db, caller)
+    let ward = vitalboard::accounts::wards::list_wards(db, caller)
         .await
         .unwrap()[0]
         .id;

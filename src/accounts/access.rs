@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::entity::session;
-use super::service::{self, token_hash};
+use super::tokens::{self, token_hash};
+use super::users::{self, SessionUser};
 use super::{Caller, token_key, user_key};
 use crate::error::AppError;
 use crate::live::events::{self, Audience};
@@ -39,7 +40,7 @@ pub enum Credential {
 
 impl Credential {
     /// The credential of a session user.
-    pub fn of_session(session_id: String, user: &service::SessionUser) -> Self {
+    pub fn of_session(session_id: String, user: &SessionUser) -> Self {
         Credential::Session {
             session_id,
             user_id: user.current.id,
@@ -66,7 +67,7 @@ fn fingerprint(auth_hash: &[u8]) -> String {
 pub async fn current(db: &DatabaseConnection, credential: &Credential) -> Result<Caller, AppError> {
     let ended = || AppError::Unauthorized(ACCESS_ENDED.into());
     match credential {
-        Credential::Token { token_id } => service::caller_for_token_id(db, *token_id)
+        Credential::Token { token_id } => tokens::caller_for_token_id(db, *token_id)
             .await?
             .ok_or_else(ended),
         Credential::Session {
@@ -79,7 +80,7 @@ pub async fn current(db: &DatabaseConnection, credential: &Credential) -> Result
                 .one(db)
                 .await?
                 .is_some();
-            let user = service::session_user(db, *user_id).await?;
+            let user = users::session_user(db, *user_id).await?;
             match user {
                 Some(user) if open && fingerprint(&user.auth_hash) == *password_fingerprint => {
                     Ok(user.caller)

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::GetUrl;
 
 use super::{ApiToken, AuditEntry, CreatedToken, CurrentUser, Role, UserAccount, Ward};
 #[cfg(feature = "ssr")]
-use super::{auth, service};
+use super::{auth, tokens, users, wards};
 use crate::error::AppError;
 use crate::paging::Page;
 
@@ -79,11 +79,10 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::change_own_password(&state.db, &caller, current_password, new_password).await?;
+    users::change_own_password(&state.db, &caller, current_password, new_password).await?;
     // The new password ends the user's other sessions; this one goes on.
     let mut session = auth::current_session()?;
-    if let Some(user) =
-        service::session_user(&state.db, caller.user_id().unwrap_or_default()).await?
+    if let Some(user) = users::session_user(&state.db, caller.user_id().unwrap_or_default()).await?
     {
         session.login(&user).await.map_err(auth::session_error)?;
     }
@@ -94,28 +93,28 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "wards", input = GetUrl)]
 pub async fn list_wards() -> Result<Vec<Ward>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::list_wards(&state.db, &caller).await
+    wards::list_wards(&state.db, &caller).await
 }
 
 /// `POST /api/wards/create` (administrators).
 #[server(prefix = "/api", endpoint = "wards/create")]
 pub async fn create_ward(name: String) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::create_ward(&state.db, &caller, &name).await
+    wards::create_ward(&state.db, &caller, &name).await
 }
 
 /// `POST /api/wards/rename` (administrators).
 #[server(prefix = "/api", endpoint = "wards/rename")]
 pub async fn rename_ward(id: i32, name: String) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::rename_ward(&state.db, &caller, id, &name).await
+    wards::rename_ward(&state.db, &caller, id, &name).await
 }
 
 /// `GET /api/users` (administrators).
 #[server(prefix = "/api", endpoint = "users", input = GetUrl)]
 pub async fn list_users() -> Result<Vec<UserAccount>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::list_users(&state.db, &caller).await
+    users::list_users(&state.db, &caller).await
 }
 
 /// `POST /api/users/create` (administrators).
@@ -129,7 +128,7 @@ pub async fn create_user(
     password: String,
 ) -> Result<UserAccount, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let new = service::NewUser {
+    let new = users::NewUser {
         username,
         display_name,
         role,
@@ -137,7 +136,7 @@ pub async fn create_user(
         ward_ids,
         password,
     };
-    service::create_user(&state.db, &caller, new).await
+    users::create_user(&state.db, &caller, new).await
 }
 
 /// `POST /api/users/update`: name, role and wards (administrators).
@@ -150,28 +149,28 @@ pub async fn update_user(
     #[server(default)] ward_ids: Vec<i32>,
 ) -> Result<UserAccount, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let changes = service::UserChanges {
+    let changes = users::UserChanges {
         id,
         display_name,
         role,
         all_wards,
         ward_ids,
     };
-    service::update_user(&state.db, &caller, changes).await
+    users::update_user(&state.db, &caller, changes).await
 }
 
 /// `POST /api/users/set-active`: deactivate or reactivate (administrators).
 #[server(prefix = "/api", endpoint = "users/set-active")]
 pub async fn set_user_active(id: i32, active: bool) -> Result<UserAccount, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::set_user_active(&state.db, &caller, id, active).await
+    users::set_user_active(&state.db, &caller, id, active).await
 }
 
 /// `POST /api/users/reset-password` (administrators).
 #[server(prefix = "/api", endpoint = "users/reset-password")]
 pub async fn reset_password(id: i32, password: String) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::reset_password(&state.db, &caller, id, password).await
+    users::reset_password(&state.db, &caller, id, password).await
 }
 
 /// `GET /api/audit`: the administration log, newest first (administrators).
@@ -188,7 +187,7 @@ pub async fn admin_log(
 #[server(prefix = "/api", endpoint = "tokens", input = GetUrl)]
 pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::list_tokens(&state.db, &caller).await
+    tokens::list_tokens(&state.db, &caller).await
 }
 
 /// `POST /api/tokens/create`: the answer holds the secret, shown once (administrators).
@@ -200,20 +199,20 @@ pub async fn create_token(
     #[server(default)] ward_ids: Vec<i32>,
 ) -> Result<CreatedToken, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let new = service::NewToken {
+    let new = tokens::NewToken {
         name,
         role,
         all_wards,
         ward_ids,
     };
-    service::create_token(&state.db, &caller, new).await
+    tokens::create_token(&state.db, &caller, new).await
 }
 
 /// `POST /api/tokens/revoke` (administrators).
 #[server(prefix = "/api", endpoint = "tokens/revoke")]
 pub async fn revoke_token(id: i32) -> Result<ApiToken, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::revoke_token(&state.db, &caller, id).await
+    tokens::revoke_token(&state.db, &caller, id).await
 }
 
 #[cfg(test)]

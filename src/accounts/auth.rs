@@ -10,8 +10,9 @@ use axum_login::{AuthUser, AuthnBackend};
 use sea_orm::DatabaseConnection;
 
 use super::access::Credential;
-use super::service::{self, SessionUser};
 use super::sign_in;
+use super::tokens;
+use super::users::{self, SessionUser};
 use super::{Caller, Principal};
 use crate::error::AppError;
 
@@ -57,11 +58,11 @@ impl AuthnBackend for Backend {
         let model =
             sign_in::check_credentials(&self.db, &creds.username, creds.password, &creds.client)
                 .await?;
-        service::session_user(&self.db, model.id).await
+        users::session_user(&self.db, model.id).await
     }
 
     async fn get_user(&self, id: &i32) -> Result<Option<SessionUser>, AppError> {
-        service::session_user(&self.db, *id).await
+        users::session_user(&self.db, *id).await
     }
 }
 
@@ -86,7 +87,7 @@ pub async fn request_caller(db: &DatabaseConnection, parts: &Parts) -> Result<Ca
             .ok_or_else(|| {
                 AppError::Unauthorized("The Authorization header must be 'Bearer <token>'.".into())
             })?;
-        return service::caller_for_token(db, token.trim()).await;
+        return tokens::caller_for_token(db, token.trim()).await;
     }
     parts
         .extensions

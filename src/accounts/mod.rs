@@ -1,5 +1,6 @@
 //! Users, roles, wards, sign-in and API tokens. The types and rules here are
-//! shared by server and browser; `service` is the only code that touches the
+//! shared by server and browser; `users`, `wards`, `tokens`, `sign_in`,
+//! `access`, `audit` and `setup` are the only code that touches the
 //! account tables.
 
 #[cfg(feature = "ssr")]
@@ -13,12 +14,18 @@ pub mod auth;
 pub mod entity;
 pub mod rules;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod setup;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 pub mod ui;
 #[cfg(feature = "ssr")]
+pub mod users;
+#[cfg(feature = "ssr")]
 mod ward_links;
+#[cfg(feature = "ssr")]
+pub mod wards;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::entity::{login_failure, user};
 use super::rules::{self, Checks};
-use super::service::password_matches;
+use super::users::password_matches;
 use crate::error::{AppError, FieldError};
 
 /// The message for a wrong username or a wrong password: the same for both,
@@ -22,7 +22,7 @@ pub const WRONG_CREDENTIALS: &str = "Wrong username or password.";
 /// A hash no password matches, checked for unknown usernames so they cost
 /// the same time as known ones.
 static NO_USER_HASH: LazyLock<String> =
-    LazyLock::new(|| password_auth::generate_hash(super::service::random_hex(16)));
+    LazyLock::new(|| password_auth::generate_hash(super::tokens::random_hex(16)));
 
 fn locked(who: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
     let minutes = (until - now).num_minutes() + 1;

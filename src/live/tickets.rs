@@ -6,7 +6,7 @@ use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 
 use crate::accounts::access::Credential;
-use crate::accounts::service::{random_hex, token_hash};
+use crate::accounts::tokens::{random_hex, token_hash};
 use crate::error::AppError;
 
 /// How long a ticket can be used.

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::entity::{notification, opt_out};
 use super::{Alert, Kind, Notification, NotificationPage, Preference};
-use crate::accounts::{Caller, Role, service::users_of_ward};
+use crate::accounts::{Caller, Role, users::users_of_ward};
 use crate::error::AppError;
 use crate::live::events::{self, Audience};
 use crate::paging::{fetch_page, paging};

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use leptos::config::{LeptosOptions, get_configuration};
 
-use crate::accounts::service::FirstAdmin;
+use crate::accounts::setup::FirstAdmin;
 
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";

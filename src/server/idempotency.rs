@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::AppState;
 use super::json_body::MAX_BODY_BYTES;
 use crate::accounts::auth::AuthSession;
-use crate::accounts::service::{caller_for_token, token_hash};
+use crate::accounts::tokens::{caller_for_token, token_hash};
 use crate::error::AppError;
 
 /// The request header naming a write's key.

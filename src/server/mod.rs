@@ -31,7 +31,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use crate::accounts::auth::{Backend, require_sign_in};
-use crate::accounts::service::ensure_admin;
+use crate::accounts::setup::ensure_admin;
 use crate::app::{App, shell};
 use crate::live::bus::Bus;
 pub use config::{Config, StartupError};

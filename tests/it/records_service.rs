@@ -2,7 +2,7 @@
 //! PostgreSQL with the same code.
 
 use sea_orm::DatabaseConnection;
-use vitalboard::accounts::service::session_user;
+use vitalboard::accounts::users::session_user;
 use vitalboard::accounts::{Caller, entity::user};
 use vitalboard::error::AppError;
 use vitalboard::patients::service::{self as patients, ListQuery};
@@ -26,7 +26,7 @@ async fn caller(db: &DatabaseConnection, username: &str) -> Caller {
 
 async fn ward(db: &DatabaseConnection, name: &str) -> i32 {
     let admin = caller(db, "admin").await;
-    vitalboard::accounts::service::list_wards(db, &admin)
+    vitalboard::accounts::wards::list_wards(db, &admin)
         .await
         .unwrap()
         .into_iter()

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::{ConnectionTrait, Database};
 use tempfile::TempDir;
-use vitalboard::accounts::service::FirstAdmin;
+use vitalboard::accounts::setup::FirstAdmin;
 use vitalboard::server::{AppState, Config, config::site_options, prepare, router};
 
 /// Environment variable naming an administrative PostgreSQL URL; when set,
