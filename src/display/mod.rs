@@ -20,19 +20,8 @@ use crate::error::{AppError, FieldError};
 use crate::vocabulary::Vocabulary;
 
 /// The unit temperatures are shown in; they are stored in °C.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum TemperatureUnit {
     #[default]
     #[serde(rename = "C")]
@@ -68,19 +57,8 @@ impl TemperatureUnit {
 }
 
 /// How times of day are written.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Clock {
     #[default]
     #[serde(rename = "24")]

@@ -31,18 +31,8 @@ pub const NOTE_MAX: usize = 4000;
 pub const MAX_BATCH_ROUNDS: usize = 500;
 
 /// The nursing shift a round belongs to.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Shift {
@@ -66,18 +56,8 @@ impl Shift {
 }
 
 /// Level of consciousness on the ACVPU scale.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Consciousness {
     #[serde(rename = "A")]
     #[strum(serialize = "A")]
@@ -118,11 +98,9 @@ impl Consciousness {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
+    Deserialize
 )]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum WarningSign {

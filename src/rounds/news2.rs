@@ -50,11 +50,9 @@ impl Observations {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
+    Deserialize
 )]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Band {
