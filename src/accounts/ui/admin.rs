@@ -428,7 +428,7 @@ fn AuditSection(log: Page<AuditEntry>) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <Pager total page pages noun="entries" link=|n| format!("/admin?log={n}#audit-title") />
+            <Pager total page pages noun="entries" one="entry" link=|n| format!("/admin?log={n}#audit-title") />
         </section>
     }
 }

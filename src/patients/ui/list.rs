@@ -76,7 +76,7 @@ pub fn PatientsPage() -> impl IntoView {
                             let (total, page, pages) = (result.total, result.page, result.pages());
                             view! {
                                 <PatientsTable patients=result.items />
-                                <Pager total page pages noun="patients" link />
+                                <Pager total page pages noun="patients" one="patient" link />
                             }
                             .into_any()
                         }

@@ -161,7 +161,7 @@ pub fn PatientReportPage() -> impl IntoView {
                                     view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
                                 }}
                                 {(pages > 1).then(|| view! {
-                                    <Pager total page=current pages noun="rounds" link=move |n| format!("{}#rounds", link(n, history_page)) />
+                                    <Pager total page=current pages noun="rounds" one="round" link=move |n| format!("{}#rounds", link(n, history_page)) />
                                 })}
                             </section>
                         }
@@ -174,7 +174,7 @@ pub fn PatientReportPage() -> impl IntoView {
                                 <h2 id="history-title">"Change history"</h2>
                                 <HistoryList entries=page.items />
                                 {(pages > 1).then(|| view! {
-                                    <Pager total page=current pages noun="changes" link=move |n| format!("{}#history", link(rounds_page, n)) />
+                                    <Pager total page=current pages noun="changes" one="change" link=move |n| format!("{}#history", link(rounds_page, n)) />
                                 })}
                             </section>
                         }
