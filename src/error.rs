@@ -5,9 +5,10 @@ use http::StatusCode;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One invalid input field and what is allowed in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -23,7 +24,7 @@ impl FieldError {
 }
 
 /// An error fit to show a user, with the HTTP status it is answered with.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "error", content = "details", rename_all = "snake_case")]
 pub enum AppError {
     #[error("{0}")]

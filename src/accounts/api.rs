@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{ApiToken, AuditEntry, CreatedToken, CurrentUser, Role, UserAccount, Ward};
 #[cfg(feature = "ssr")]
@@ -28,8 +30,10 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// `POST /api/auth/login`: signs in with username and password.
-#[server(prefix = "/api", endpoint = "auth/login")]
+/// Signs in and sets the session cookie. After 5 failures within 15 minutes a username is locked for 15 minutes.
+///
+/// Errors: 401 wrong username or password (one message for both); 403 account deactivated; 422 empty field; 429 locked.
+#[server(prefix = "/api", endpoint = "auth/login", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn login(
     username: String,
     password: String,
@@ -52,8 +56,8 @@ pub async fn login(
     Ok(user.current)
 }
 
-/// `POST /api/auth/logout`: ends the session.
-#[server(prefix = "/api", endpoint = "auth/logout")]
+/// Ends the session.
+#[server(prefix = "/api", endpoint = "auth/logout", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn logout() -> Result<(), AppError> {
     let mut session = auth::current_session()?;
     let user_id = session.user.as_ref().map(|u| u.current.id);
@@ -66,14 +70,16 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// `GET /api/auth/me`: the signed-in user, or `null`.
-#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
+/// The signed-in user, or null.
+#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     Ok(auth::current_session()?.user.map(|u| u.current))
 }
 
-/// `POST /api/auth/password`: changes the signed-in user's own password.
-#[server(prefix = "/api", endpoint = "auth/password")]
+/// Changes the signed-in user's own password.
+///
+/// Errors: 401 not signed in; 403 API tokens; 422 wrong current password or new one too short.
+#[server(prefix = "/api", endpoint = "auth/password", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -89,36 +95,46 @@ pub async fn change_password(
     Ok(())
 }
 
-/// `GET /api/wards`: the wards the caller may see.
-#[server(prefix = "/api", endpoint = "wards", input = GetUrl)]
+/// The wards the caller may see.
+///
+/// Errors: 401 not signed in or token not valid.
+#[server(prefix = "/api", endpoint = "wards", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_wards() -> Result<Vec<Ward>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     wards::list_wards(&state.db, &caller).await
 }
 
-/// `POST /api/wards/create` (administrators).
-#[server(prefix = "/api", endpoint = "wards/create")]
+/// Adds a ward.
+///
+/// Errors: 401; 403; 409 name taken; 422 name empty or over 80 characters.
+#[server(prefix = "/api", endpoint = "wards/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_ward(name: String) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
     wards::create_ward(&state.db, &caller, &name).await
 }
 
-/// `POST /api/wards/rename` (administrators).
-#[server(prefix = "/api", endpoint = "wards/rename")]
+/// Renames a ward.
+///
+/// Errors: 401; 403; 404; 409 name taken; 422.
+#[server(prefix = "/api", endpoint = "wards/rename", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn rename_ward(id: i32, name: String) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
     wards::rename_ward(&state.db, &caller, id, &name).await
 }
 
-/// `GET /api/users` (administrators).
-#[server(prefix = "/api", endpoint = "users", input = GetUrl)]
+/// Every user account.
+///
+/// Errors: 401; 403.
+#[server(prefix = "/api", endpoint = "users", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_users() -> Result<Vec<UserAccount>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     users::list_users(&state.db, &caller).await
 }
 
-/// `POST /api/users/create` (administrators).
-#[server(prefix = "/api", endpoint = "users/create")]
+/// Creates a user account. Usernames are unique regardless of case.
+///
+/// Errors: 401; 403; 409 username taken; 422 naming each invalid field (username: 1-64 of a-z 0-9 . _ -; password: 10-256 characters; ward_ids: existing wards, at least one unless all_wards).
+#[server(prefix = "/api", endpoint = "users/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_user(
     username: String,
     display_name: String,
@@ -139,8 +155,10 @@ pub async fn create_user(
     users::create_user(&state.db, &caller, new).await
 }
 
-/// `POST /api/users/update`: name, role and wards (administrators).
-#[server(prefix = "/api", endpoint = "users/update")]
+/// Changes a user's name, role and wards.
+///
+/// Errors: 401; 403; 404; 422.
+#[server(prefix = "/api", endpoint = "users/update", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn update_user(
     id: i32,
     display_name: String,
@@ -159,22 +177,28 @@ pub async fn update_user(
     users::update_user(&state.db, &caller, changes).await
 }
 
-/// `POST /api/users/set-active`: deactivate or reactivate (administrators).
-#[server(prefix = "/api", endpoint = "users/set-active")]
+/// Deactivates or reactivates an account; a deactivated user's sessions end at once.
+///
+/// Errors: 401; 403; 404; 422 deactivating yourself.
+#[server(prefix = "/api", endpoint = "users/set-active", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn set_user_active(id: i32, active: bool) -> Result<UserAccount, AppError> {
     let (state, caller) = auth::current_caller().await?;
     users::set_user_active(&state.db, &caller, id, active).await
 }
 
-/// `POST /api/users/reset-password` (administrators).
-#[server(prefix = "/api", endpoint = "users/reset-password")]
+/// Sets a new password for a user; their sessions end.
+///
+/// Errors: 401; 403; 404; 422.
+#[server(prefix = "/api", endpoint = "users/reset-password", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn reset_password(id: i32, password: String) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     users::reset_password(&state.db, &caller, id, password).await
 }
 
-/// `GET /api/audit`: the administration log, newest first (administrators).
-#[server(prefix = "/api", endpoint = "audit", input = GetUrl)]
+/// The administration log, newest first: every user, ward and API token created or changed, with who did it and when. Query: page (from 1), per_page (1-500, default 50).
+///
+/// Errors: 401; 403; 422 bad paging.
+#[server(prefix = "/api", endpoint = "audit", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn admin_log(
     #[server(default)] page: Option<u64>,
     #[server(default)] per_page: Option<u64>,
@@ -183,15 +207,19 @@ pub async fn admin_log(
     super::audit::list(&state.db, &caller, page, per_page).await
 }
 
-/// `GET /api/tokens` (administrators).
-#[server(prefix = "/api", endpoint = "tokens", input = GetUrl)]
+/// Every API token, newest first, without secrets.
+///
+/// Errors: 401; 403.
+#[server(prefix = "/api", endpoint = "tokens", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     tokens::list_tokens(&state.db, &caller).await
 }
 
-/// `POST /api/tokens/create`: the answer holds the secret, shown once (administrators).
-#[server(prefix = "/api", endpoint = "tokens/create")]
+/// Creates an API token. The secret is in this answer only; it is stored hashed.
+///
+/// Errors: 401; 403; 422.
+#[server(prefix = "/api", endpoint = "tokens/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_token(
     name: String,
     role: Role,
@@ -208,8 +236,10 @@ pub async fn create_token(
     tokens::create_token(&state.db, &caller, new).await
 }
 
-/// `POST /api/tokens/revoke` (administrators).
-#[server(prefix = "/api", endpoint = "tokens/revoke")]
+/// Revokes an API token at once.
+///
+/// Errors: 401; 403; 404.
+#[server(prefix = "/api", endpoint = "tokens/revoke", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn revoke_token(id: i32) -> Result<ApiToken, AppError> {
     let (state, caller) = auth::current_caller().await?;
     tokens::revoke_token(&state.db, &caller, id).await

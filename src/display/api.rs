@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{Display, DisplayInput};
 use crate::error::AppError;
@@ -12,9 +14,10 @@ use {super::service, crate::accounts::auth};
 /// `crate::ui::form::saved_notice`).
 pub const SAVED_KEY: &str = "display";
 
-/// `GET /api/settings/display`: how the caller sees times and temperatures;
-/// the defaults before signing in.
-#[server(prefix = "/api", endpoint = "settings/display", input = GetUrl)]
+/// How times and temperatures are shown to you: temperature unit (C or F), clock (24 or 12) and the hospital's time zone with its UTC offsets. Before signing in, and for API tokens, the defaults.
+///
+/// Errors: 401 bad token.
+#[server(prefix = "/api", endpoint = "settings/display", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn display_settings() -> Result<Display, AppError> {
     let state = expect_context::<crate::server::AppState>();
     // Signed out, the defaults; a bad token is still refused.
@@ -29,9 +32,10 @@ pub async fn display_settings() -> Result<Display, AppError> {
     service::of(&state.db, caller.as_ref()).await
 }
 
-/// `POST /api/settings/display/save`: temperature unit (`C`/`F`) and clock
-/// (`24`/`12`).
-#[server(prefix = "/api", endpoint = "settings/display/save")]
+/// Choose the temperature unit (C or F) and the clock (24 or 12) you see.
+///
+/// Errors: 401; 403 API tokens; 422 naming each bad field.
+#[server(prefix = "/api", endpoint = "settings/display/save", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn save_display_settings(display: DisplayInput) -> Result<Display, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::save(&state.db, &caller, display).await?;

@@ -15,12 +15,13 @@ pub mod zones;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::{AppError, FieldError};
 use crate::vocabulary::Vocabulary;
 
 /// The unit temperatures are shown in; they are stored in °C.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum TemperatureUnit {
     #[default]
@@ -57,7 +58,7 @@ impl TemperatureUnit {
 }
 
 /// How times of day are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Clock {
     #[default]
@@ -79,7 +80,7 @@ impl Clock {
 }
 
 /// The offset from UTC in force from an instant on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ZoneSpan {
     /// Unix seconds from which this offset applies.
     pub from: i64,
@@ -91,7 +92,7 @@ pub struct ZoneSpan {
 /// A time zone as the screens need it: its name and the offsets in force
 /// over the years a hospital's records span, so the browser converts times
 /// exactly as the server does without a time zone database of its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Zone {
     pub name: String,
     /// Oldest first; the first also applies before it starts.
@@ -158,7 +159,7 @@ impl Zone {
 }
 
 /// A user's display preferences with the hospital's time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 pub struct Display {
     pub temperature: TemperatureUnit,
     pub clock: Clock,
@@ -216,7 +217,7 @@ impl Display {
 }
 
 /// Display preferences as the settings form sends them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DisplayInput {
     pub temperature_unit: String,
     pub clock: String,

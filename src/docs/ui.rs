@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 
-use super::{ENDPOINTS, SOCKET_EXAMPLES};
+use super::SOCKET_EXAMPLES;
+use super::api::api_reference;
 
 /// The API page: every endpoint with its method, path, input, output and errors.
 #[component]
 pub fn ApiPage() -> impl IntoView {
+    let reference = Resource::new_blocking(|| (), |_| api_reference());
     view! {
         <section class="card prose">
             <h2>"REST API"</h2>
@@ -15,7 +17,7 @@ pub fn ApiPage() -> impl IntoView {
                 ") or a form ("<code>"application/x-www-form-urlencoded"</code>"). Bodies over 256 KiB are refused."
             </p>
             <p>
-                "The same surface as an OpenAPI 3 document: "
+                "The same surface as an OpenAPI 3.1 document, with the JSON Schema of every request and answer: "
                 <a href="/api/openapi.json" rel="external">"/api/openapi.json"</a>"."
             </p>
             <p>
@@ -61,41 +63,47 @@ pub fn ApiPage() -> impl IntoView {
                 })
                 .collect_view()}
         </section>
-        {ENDPOINTS
-            .iter()
-            .map(|e| {
-                view! {
-                    <section class="card endpoint" data-testid="endpoint">
-                        <h3>
-                            <span class=format!("method method-{}", e.method.to_lowercase())>
-                                {e.method}
-                            </span>
-                            <code>{e.path}</code>
-                        </h3>
-                        <p>{e.summary}</p>
-                        <dl class="facts">
-                            <div>
-                                <dt>"Access"</dt>
-                                <dd>{e.access}</dd>
-                            </div>
-                            <div>
-                                <dt>"Errors"</dt>
-                                <dd>{e.errors}</dd>
-                            </div>
-                        </dl>
-                        {e
-                            .input
-                            .map(|input| {
-                                view! {
-                                    <h4>"Request body"</h4>
-                                    <pre>{input}</pre>
-                                }
-                            })}
-                        <h4>"Response"</h4>
-                        <pre>{e.output}</pre>
-                    </section>
+        <Suspense fallback=|| view! { <p class="muted">"Loading the reference…"</p> }>
+            {move || Suspend::new(async move {
+                match reference.await {
+                    Ok(reference) => reference
+                        .operations
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <section class="card endpoint" data-testid="endpoint">
+                                    <h3>
+                                        <span class=format!("method method-{}", e.method.to_lowercase())>
+                                            {e.method.clone()}
+                                        </span>
+                                        <code>{e.path}</code>
+                                    </h3>
+                                    <p>{e.summary}</p>
+                                    {e.description.map(|d| view! { <p class="muted">{d}</p> })}
+                                    <dl class="facts">
+                                        <div>
+                                            <dt>"Access"</dt>
+                                            <dd>{e.access}</dd>
+                                        </div>
+                                    </dl>
+                                    <details>
+                                        <summary>
+                                            {if e.method == "GET" { "Query parameters" } else { "Request body" }}
+                                        </summary>
+                                        <pre>{e.input}</pre>
+                                    </details>
+                                    <details>
+                                        <summary>"Response"</summary>
+                                        <pre>{e.output}</pre>
+                                    </details>
+                                </section>
+                            }
+                        })
+                        .collect_view()
+                        .into_any(),
+                    Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                 }
-            })
-            .collect_view()}
+            })}
+        </Suspense>
     }
 }

@@ -10,6 +10,7 @@ pub mod ui;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 
@@ -30,7 +31,7 @@ pub fn check_reason(reason: &str) -> Result<String, AppError> {
 
 /// A change of a patient or a round: who, when, why, and the values before
 /// and after.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
     pub id: i64,
     /// `patient` or `round`.

@@ -3,20 +3,23 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 #[cfg(feature = "ssr")]
 use crate::accounts::auth;
 use crate::error::AppError;
 
 /// A one-use ticket that opens `/ws?ticket=…`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Ticket {
     pub ticket: String,
     pub expires_at: DateTime<Utc>,
 }
 
-/// `POST /api/live/ticket`: a ticket for opening the socket without a cookie or header.
-#[server(prefix = "/api", endpoint = "live/ticket")]
+/// A one-use ticket, valid for 60 seconds, that opens the live socket as /ws?ticket=… for clients that cannot send a cookie or an Authorization header with the handshake.
+///
+/// Errors: 401.
+#[server(prefix = "/api", endpoint = "live/ticket", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn socket_ticket() -> Result<Ticket, AppError> {
     let state = expect_context::<crate::server::AppState>();
     let (_, credential) = auth::request_credential(&state.db, &auth::request_parts()?).await?;

@@ -20,6 +20,7 @@ pub mod ui;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// The resources a socket can act on and subscribe to.
 pub const STREAMS: [&str; 4] = ["patients", "rounds", "notifications", "presence"];
@@ -36,14 +37,14 @@ pub const CLOSE_RECONNECT: u16 = 4000;
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// What a client sends: an action on one stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Request {
     pub stream: String,
     pub payload: Value,
 }
 
 /// A stored change, as pushed to subscribers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Event {
     pub seq: i64,
     pub at: DateTime<Utc>,
@@ -55,14 +56,14 @@ pub struct Event {
 }
 
 /// Who is looking at a patient right now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Presence {
     pub patient_id: i32,
     pub viewers: Vec<String>,
 }
 
 /// Everything the server sends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Frame {
     /// Sent once when the socket opens: the newest sequence number.

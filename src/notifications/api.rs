@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{NotificationPage, Preference};
 use crate::error::AppError;
@@ -12,8 +14,10 @@ use {super::service, crate::accounts::auth};
 /// `crate::ui::form::saved_notice`).
 pub const SAVED_KEY: &str = "notifications";
 
-/// `GET /api/notifications`: the caller's notifications, newest first, with the unread count.
-#[server(prefix = "/api", endpoint = "notifications", input = GetUrl)]
+/// The signed-in user's notifications, newest first, with the number unread. Query: kind (round_due, critical_phase, warning_sign, news2_rose, admitted, discharged), patient_id, unread_only, page, per_page.
+///
+/// Errors: 401; 403 API tokens; 422 unknown kind.
+#[server(prefix = "/api", endpoint = "notifications", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_notifications(
     #[server(default)] kind: Option<String>,
     #[server(default)] patient_id: Option<i32>,
@@ -32,8 +36,10 @@ pub async fn list_notifications(
     service::list(&state.db, &caller, query).await
 }
 
-/// `POST /api/notifications/read`: marks one notification (`id`) or all (`all: true`) as read.
-#[server(prefix = "/api", endpoint = "notifications/read")]
+/// Marks one notification (id) or all of yours (all: true) as read; answers how many changed. Your other tabs are told.
+///
+/// Errors: 401; 403 API tokens; 404 not yours; 422 neither id nor all.
+#[server(prefix = "/api", endpoint = "notifications/read", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn mark_notifications_read(
     #[server(default)] id: Option<i64>,
     #[server(default)] all: Option<bool>,
@@ -44,15 +50,19 @@ pub async fn mark_notifications_read(
     Ok(changed)
 }
 
-/// `GET /api/notifications/preferences`: which kinds the caller receives.
-#[server(prefix = "/api", endpoint = "notifications/preferences", input = GetUrl)]
+/// Which kinds of notification you receive.
+///
+/// Errors: 401; 403 API tokens.
+#[server(prefix = "/api", endpoint = "notifications/preferences", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn notification_preferences() -> Result<Vec<Preference>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::preferences(&state.db, &caller).await
 }
 
-/// `POST /api/notifications/preferences/save`: receive exactly the kinds listed in `enabled`.
-#[server(prefix = "/api", endpoint = "notifications/preferences/save")]
+/// Receive exactly the kinds listed in enabled from now on.
+///
+/// Errors: 401; 403 API tokens; 422 unknown kind.
+#[server(prefix = "/api", endpoint = "notifications/preferences/save", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn save_notification_preferences(
     #[server(default)] enabled: Vec<String>,
 ) -> Result<Vec<Preference>, AppError> {

@@ -13,6 +13,7 @@ pub mod ui;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::rounds::WarningSign;
@@ -31,7 +32,8 @@ use crate::vocabulary::Vocabulary;
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize
+    Deserialize,
+    ToSchema
 )]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -89,7 +91,7 @@ impl Kind {
 }
 
 /// One notification of one user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
     pub kind: Kind,
@@ -102,7 +104,7 @@ pub struct Notification {
 }
 
 /// A page of a user's notifications and how many are unread in all.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NotificationPage {
     pub items: Vec<Notification>,
     pub total: u64,
@@ -112,7 +114,7 @@ pub struct NotificationPage {
 }
 
 /// A user's choice of which kinds to receive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Preference {
     pub kind: Kind,
     pub enabled: bool,

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{Patient, PatientInput, Status};
 use crate::error::AppError;
@@ -10,8 +12,10 @@ use crate::paging::Page;
 #[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
 
-/// `GET /api/patients`: the caller's patients, searchable and paged.
-#[server(prefix = "/api", endpoint = "patients", input = GetUrl)]
+/// The caller's patients by last and first name, searchable by name, hospital or admission number. Query: search, status (admitted | discharged | all; default admitted), page (from 1), per_page (1-500, default 25).
+///
+/// Errors: 401; 422 page, per_page or search out of range.
+#[server(prefix = "/api", endpoint = "patients", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_patients(
     #[server(default)] search: Option<String>,
     #[server(default)] status: Option<Status>,
@@ -28,8 +32,10 @@ pub async fn list_patients(
     service::list(&state.db, &caller, query).await
 }
 
-/// `GET /api/patients/admitted`: the admitted patients the caller may see, with the stored phase, NEWS2 and newest values, for the dashboard; paged, 500 a page unless fewer are asked for.
-#[server(prefix = "/api", endpoint = "patients/admitted", input = GetUrl)]
+/// The admitted patients the caller may see, by name, with the stored phase, NEWS2 and newest values (as on the dashboard). Query: page (from 1), per_page (1-500, default 500).
+///
+/// Errors: 401; 422 bad paging.
+#[server(prefix = "/api", endpoint = "patients/admitted", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn admitted_patients(
     #[server(default)] page: Option<u64>,
     #[server(default)] per_page: Option<u64>,
@@ -38,15 +44,19 @@ pub async fn admitted_patients(
     service::admitted(&state.db, &caller, page, per_page).await
 }
 
-/// `GET /api/patients/get`: one patient.
-#[server(prefix = "/api", endpoint = "patients/get", input = GetUrl)]
+/// One patient. Query: id.
+///
+/// Errors: 401; 404 no such patient in the caller's wards.
+#[server(prefix = "/api", endpoint = "patients/get", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn get_patient(id: i32) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::get(&state.db, &caller, id).await
 }
 
-/// `POST /api/patients/create`: admits a patient.
-#[server(prefix = "/api", endpoint = "patients/create")]
+/// Admits a patient. Every field of `patient` is a string; empty means absent. Unknown fields are refused.
+///
+/// Errors: 401; 403; 409 hospital number already recorded; 422 naming each invalid field (names 1-100 characters, birth_date YYYY-MM-DD not in the future, sex female|male|other|unknown, ward_id one of the caller's wards, admitted_at not in the future, monitoring_interval_hours 1-6).
+#[server(prefix = "/api", endpoint = "patients/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_patient(patient: PatientInput) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let created = service::create(&state.db, &caller, patient).await?;
@@ -54,8 +64,10 @@ pub async fn create_patient(patient: PatientInput) -> Result<Patient, AppError> 
     Ok(created)
 }
 
-/// `POST /api/patients/update`: changes a patient's details.
-#[server(prefix = "/api", endpoint = "patients/update")]
+/// Changes a patient's details; the previous values go to the history.
+///
+/// Errors: 401; 403; 404; 409; 422.
+#[server(prefix = "/api", endpoint = "patients/update", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn update_patient(id: i32, patient: PatientInput) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let updated = service::update(&state.db, &caller, id, patient).await?;
@@ -63,8 +75,10 @@ pub async fn update_patient(id: i32, patient: PatientInput) -> Result<Patient, A
     Ok(updated)
 }
 
-/// `POST /api/patients/discharge`: discharges a patient (now, or at `discharged_at`).
-#[server(prefix = "/api", endpoint = "patients/discharge")]
+/// Discharges a patient now, or at discharged_at (not before the admission, not in the future).
+///
+/// Errors: 401; 403; 404; 409 already discharged; 422.
+#[server(prefix = "/api", endpoint = "patients/discharge", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn discharge_patient(
     id: i32,
     #[server(default)] discharged_at: Option<String>,
@@ -73,8 +87,10 @@ pub async fn discharge_patient(
     service::discharge(&state.db, &caller, id, discharged_at.as_deref()).await
 }
 
-/// `POST /api/patients/delete`: deletes a patient and its rounds; history stays.
-#[server(prefix = "/api", endpoint = "patients/delete")]
+/// Deletes a patient and its rounds; the history keeps every value and the reason.
+///
+/// Errors: 401; 403; 404; 422 reason missing.
+#[server(prefix = "/api", endpoint = "patients/delete", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn delete_patient(id: i32, reason: String) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::delete(&state.db, &caller, id, &reason).await?;
@@ -82,9 +98,10 @@ pub async fn delete_patient(id: i32, reason: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// `GET /api/patients/history`: every change of the patient and its rounds,
-/// newest first, a page at a time.
-#[server(prefix = "/api", endpoint = "patients/history", input = GetUrl)]
+/// Every change of a patient and its rounds, newest first: who, when, why, values before and after. Query: id, page, per_page (1-500, default 50).
+///
+/// Errors: 401; 404; 422 bad paging.
+#[server(prefix = "/api", endpoint = "patients/history", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_history(
     id: i32,
     page: Option<u64>,

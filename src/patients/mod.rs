@@ -11,6 +11,7 @@ pub mod ui;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::accounts::rules::{Checks, check_name};
 use crate::display::Zone;
@@ -19,7 +20,7 @@ use crate::rounds::{FUTURE_TOLERANCE_MINUTES, parse_time};
 use crate::vocabulary::Vocabulary;
 
 /// Sex as recorded at admission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
@@ -49,7 +50,7 @@ const BED_MAX: usize = 20;
 
 /// A patient as typed by people and programs (strings; empty is absent).
 /// Fields not listed here are refused.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PatientInput {
     pub first_name: String,
@@ -71,7 +72,7 @@ pub struct PatientInput {
 }
 
 /// A validated patient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PatientValues {
     pub first_name: String,
     pub last_name: String,
@@ -227,7 +228,7 @@ impl PatientValues {
 }
 
 /// A stored patient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Patient {
     pub id: i32,
     pub ward_name: String,
@@ -243,7 +244,7 @@ pub struct Patient {
 
 /// A patient's clinical state as stored with it, for lists and the
 /// dashboard (the report recomputes it with every reason).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StoredStatus {
     pub phase: Option<crate::rounds::phase::Phase>,
     pub phase_reason: Option<String>,
@@ -297,7 +298,7 @@ impl Patient {
 }
 
 /// Which patients a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]

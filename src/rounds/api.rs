@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{ClinicalStatus, Round, RoundInput};
 use crate::error::AppError;
@@ -28,8 +30,10 @@ pub(crate) fn optional_time(
         .transpose()
 }
 
-/// `GET /api/rounds`: a patient's rounds in a time range, newest first, paged.
-#[server(prefix = "/api", endpoint = "rounds", input = GetUrl)]
+/// A patient's rounds, newest first. Query: patient_id, from, to (RFC 3339, or YYYY-MM-DDTHH:MM in the hospital's time zone), page, per_page (1-500, default 50).
+///
+/// Errors: 401; 404; 422 bad range or paging.
+#[server(prefix = "/api", endpoint = "rounds", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_rounds(
     patient_id: i32,
     #[server(default)] from: Option<String>,
@@ -47,22 +51,28 @@ pub async fn list_rounds(
     service::list(&state.db, &caller, patient_id, query).await
 }
 
-/// `GET /api/rounds/get`: one round.
-#[server(prefix = "/api", endpoint = "rounds/get", input = GetUrl)]
+/// One round. Query: id.
+///
+/// Errors: 401; 404.
+#[server(prefix = "/api", endpoint = "rounds/get", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn get_round(id: i32) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::get(&state.db, &caller, id).await
 }
 
-/// `POST /api/rounds/record`: records a round.
-#[server(prefix = "/api", endpoint = "rounds/record")]
+/// Records a round. Every measurement is optional and may be a number or a string; unknown fields are refused. Units: temperature_c Cel 25-45; pulse_per_min 20-300; respiration_per_min 0-80; systolic_mmhg 40-300; diastolic_mmhg 20-200; spo2_percent 50-100; intake_oral_ml, intake_iv_ml, intake_other_ml, output_urine_ml, output_emesis_ml, output_drainage_ml, output_other_ml 0-10000 mL; hematocrit_percent 10-80; platelets_k_per_ul 0-2000; wbc_k_per_ul 0-200; day_of_fever 1-30; pain_score 0-10; abdominal_circumference_cm 30-250; weight_kg 0.5-400; consciousness A|C|V|P|U; on_oxygen true|false; shift day|evening|night; warning_signs abdominal_pain, persistent_vomiting, fluid_accumulation, mucosal_bleeding, lethargy, liver_enlargement, hematocrit_rise; measured_at at most 5 minutes ahead.
+///
+/// Errors: 400 unknown field or unreadable body; 401; 403; 404; 409 patient discharged; 422 naming each invalid field and its allowed range.
+#[server(prefix = "/api", endpoint = "rounds/record", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn record_round(patient_id: i32, round: RoundInput) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::record(&state.db, &caller, patient_id, &round).await
 }
 
-/// `POST /api/rounds/record-batch`: records several rounds of a patient at once, all or none.
-#[server(prefix = "/api", endpoint = "rounds/record-batch")]
+/// Records several rounds of one patient in one transaction: all or none; at most 500 rounds per batch.
+///
+/// Errors: as /api/rounds/record; a 422 names the round as rounds[i].field, or names rounds when a batch is larger than 500.
+#[server(prefix = "/api", endpoint = "rounds/record-batch", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn record_rounds(
     patient_id: i32,
     rounds: Vec<RoundInput>,
@@ -71,8 +81,10 @@ pub async fn record_rounds(
     service::record_many(&state.db, &caller, patient_id, &rounds).await
 }
 
-/// `POST /api/rounds/correct`: corrects a round, with the reason.
-#[server(prefix = "/api", endpoint = "rounds/correct")]
+/// Corrects a round: the new values replace the old, which stay in the history with the reason.
+///
+/// Errors: 400; 401; 403; 404; 422 (reason 1-500 characters).
+#[server(prefix = "/api", endpoint = "rounds/correct", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn correct_round(id: i32, reason: String, round: RoundInput) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let corrected = service::correct(&state.db, &caller, id, &reason, &round).await?;
@@ -80,15 +92,19 @@ pub async fn correct_round(id: i32, reason: String, round: RoundInput) -> Result
     Ok(corrected)
 }
 
-/// `POST /api/rounds/delete`: deletes a round, with the reason; history stays.
-#[server(prefix = "/api", endpoint = "rounds/delete")]
+/// Deletes a round; its values and the reason stay in the history.
+///
+/// Errors: 401; 403; 404; 422.
+#[server(prefix = "/api", endpoint = "rounds/delete", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn delete_round(id: i32, reason: String) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::delete(&state.db, &caller, id, &reason).await
 }
 
-/// `GET /api/rounds/charts`: the patient's measurements and NEWS2 over the last day or the whole stay, downsampled for charts.
-#[server(prefix = "/api", endpoint = "rounds/charts", input = GetUrl)]
+/// The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), downsampled to at most `buckets` points per series (default 120, at most 2000): each point is a single value or a time bucket's min, max and last value. Query: patient_id, span, buckets.
+///
+/// Errors: 401; 404; 422 span or buckets out of range.
+#[server(prefix = "/api", endpoint = "rounds/charts", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_charts(
     patient_id: i32,
     #[server(default)] span: Option<String>,
@@ -103,15 +119,19 @@ pub async fn patient_charts(
     service::charts(&state.db, &caller, patient_id, span, buckets).await
 }
 
-/// `GET /api/rounds/status`: the patient's dengue phase and NEWS2, with reasons.
-#[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl)]
+/// The patient's dengue phase (febrile, critical, recovery, afebrile) and NEWS2 (total, band, points per parameter), each with its reason. Query: patient_id.
+///
+/// Errors: 401; 404.
+#[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::clinical_status(&state.db, &caller, patient_id).await
 }
 
-/// `POST /api/rounds/phase`: sets the patient's dengue phase by hand, with the reason.
-#[server(prefix = "/api", endpoint = "rounds/phase")]
+/// Sets the patient's dengue phase by hand (febrile, critical, recovery, afebrile); it wins over the rules until cleared. The reason is kept in the history.
+///
+/// Errors: 401; 403; 404; 422 unknown phase or empty reason.
+#[server(prefix = "/api", endpoint = "rounds/phase", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn set_phase(
     patient_id: i32,
     phase: String,
@@ -123,8 +143,10 @@ pub async fn set_phase(
     Ok(status)
 }
 
-/// `POST /api/rounds/phase/clear`: returns the phase to the rules, with the reason.
-#[server(prefix = "/api", endpoint = "rounds/phase/clear")]
+/// Returns the phase to the rules; the reason is kept in the history.
+///
+/// Errors: 401; 403; 404; 422 empty reason.
+#[server(prefix = "/api", endpoint = "rounds/phase/clear", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn clear_phase(patient_id: i32, reason: String) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let status = service::set_phase(&state.db, &caller, patient_id, None, &reason).await?;

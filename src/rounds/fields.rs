@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{Consciousness, Shift, WarningSign};
 use crate::error::FieldError;
@@ -99,7 +100,7 @@ macro_rules! numeric_fields {
         /// A round as typed by people and programs: every value a string (an
         /// empty one is absent), so forms and JSON alike can send it. Fields
         /// not listed here are refused.
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
         #[serde(default, deny_unknown_fields)]
         pub struct RoundInput {
             /// RFC 3339, or `YYYY-MM-DDTHH:MM` in UTC; empty means now.
@@ -118,7 +119,7 @@ macro_rules! numeric_fields {
         }
 
         /// A validated round: typed values in stored units.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
         pub struct RoundValues {
             pub measured_at: DateTime<Utc>,
             pub shift: Shift,

@@ -15,6 +15,7 @@ pub mod ui;
 
 use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Timelike, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::display::Zone;
 use crate::error::{AppError, FieldError};
@@ -31,7 +32,7 @@ pub const NOTE_MAX: usize = 4000;
 pub const MAX_BATCH_ROUNDS: usize = 500;
 
 /// The nursing shift a round belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
@@ -56,7 +57,7 @@ impl Shift {
 }
 
 /// Level of consciousness on the ACVPU scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Consciousness {
     #[serde(rename = "A")]
@@ -89,17 +90,7 @@ impl Consciousness {
 }
 
 /// The WHO 2009 dengue warning signs.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -274,7 +265,7 @@ impl RoundInput {
 }
 
 /// Where a patient stands: dengue phase and NEWS2, each with its reasons.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ClinicalStatus {
     pub phase: phase::Assessment,
     pub news2: news2::News2,
@@ -283,7 +274,7 @@ pub struct ClinicalStatus {
 }
 
 /// A stored round with who recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Round {
     pub id: i32,
     pub patient_id: i32,

@@ -2,12 +2,13 @@
 //! 2017), from the newest value of each parameter. Pure functions.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Consciousness;
 use crate::vocabulary::Vocabulary;
 
 /// The newest value of each parameter NEWS2 scores.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Observations {
     pub respiration_per_min: Option<i32>,
     pub spo2_percent: Option<i32>,
@@ -41,17 +42,7 @@ impl Observations {
 }
 
 /// The clinical response a score calls for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -88,7 +79,7 @@ impl Band {
 }
 
 /// One parameter's points and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SubScore {
     pub parameter: String,
     pub points: u8,
@@ -97,7 +88,7 @@ pub struct SubScore {
 }
 
 /// A NEWS2 score with its band and breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct News2 {
     pub total: u8,
     pub band: Band,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::RoundValues;
 
@@ -21,7 +22,7 @@ pub const HEMATOCRIT_RISE: f64 = 0.20;
 pub const PLATELETS_LOW: f64 = 100.0;
 
 /// The phase of dengue illness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -56,7 +57,7 @@ impl Phase {
 }
 
 /// A phase set by hand, which wins over the rules until cleared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ManualPhase {
     pub phase: Phase,
     pub reason: String,
@@ -65,7 +66,7 @@ pub struct ManualPhase {
 }
 
 /// The phase with why, and since when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Assessment {
     pub phase: Phase,
     pub reason: String,

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::RoundValues;
 use super::news2::{Observations, news2_total};
@@ -16,7 +17,7 @@ pub const DEFAULT_BUCKETS: usize = 120;
 pub const MAX_BUCKETS: usize = 2000;
 
 /// What a chart spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -29,7 +30,7 @@ pub enum Span {
 }
 
 /// One drawn point: a single value, or a bucket's range and last value.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Point {
     pub at: DateTime<Utc>,
     pub min: f64,
@@ -40,7 +41,7 @@ pub struct Point {
 }
 
 /// A measurement over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Series {
     /// A field name (`temperature_c`, …) or `news2`.
     pub name: String,
@@ -48,7 +49,7 @@ pub struct Series {
 }
 
 /// Fluids in and out over one period (an 8-hour shift, or a day).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FluidPeriod {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -59,7 +60,7 @@ pub struct FluidPeriod {
 }
 
 /// The charts' data of one patient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Charts {
     pub span: Span,
     pub from: DateTime<Utc>,

@@ -1,25 +1,67 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::state::AppState;
-use crate::system::service;
+use crate::system::{DatabaseStatus, service};
 
-/// `GET /healthz`: 200 with the database state, 503 when it cannot be reached.
-pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+/// What `GET /healthz` answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Health {
+    /// The database answers.
+    Ok {
+        version: String,
+        database: DatabaseStatus,
+    },
+    /// The database cannot be reached.
+    Unavailable { database: DatabaseDown },
+}
+
+/// The database when it does not answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatabaseDown {
+    /// Always `down`.
+    pub state: &'static str,
+    /// Why it does not answer.
+    pub message: String,
+}
+
+/// Liveness and database state, for load balancers and monitoring.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "system",
+    security(()),
+    responses(
+        (status = 200, description = "The server and its database answer.", body = Health),
+        (status = 503, description = "The database cannot be reached.", body = Health),
+    ),
+)]
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match service::status(&state.db).await {
         Ok(status) => (
             StatusCode::OK,
-            Json(json!({ "status": "ok", "database": status.database, "version": status.version })),
+            Json(Health::Ok {
+                version: status.version,
+                database: status.database,
+            }),
         ),
         Err(err) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({
-                "status": "unavailable",
-                "database": { "state": "down", "message": err.to_string() },
-            })),
+            Json(Health::Unavailable {
+                database: DatabaseDown {
+                    state: "down",
+                    message: err.to_string(),
+                },
+            }),
         ),
     }
 }
+
+/// The routes of this module, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(healthz), components(schemas(Health, DatabaseDown)))]
+pub struct Routes;

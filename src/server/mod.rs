@@ -4,7 +4,7 @@ pub mod client;
 pub mod config;
 pub mod db;
 mod headers;
-mod health;
+pub mod health;
 pub mod idempotency;
 pub mod json_body;
 pub mod origin;
@@ -147,7 +147,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/ws", get(crate::live::socket::upgrade))
         .route(
             "/api/openapi.json",
-            get(|| async { axum::Json(crate::docs::openapi()) }),
+            get(|| async { axum::Json(crate::docs::openapi::document()) }),
         )
         .leptos_routes_with_context(
             &state,

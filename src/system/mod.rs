@@ -8,9 +8,10 @@ pub mod ui;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The database as the server sees it right now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DatabaseStatus {
     /// `up` when the last query succeeded.
     pub state: String,
@@ -21,7 +22,7 @@ pub struct DatabaseStatus {
 }
 
 /// What `GET /api/system/status` answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusReport {
     pub version: String,
     pub database: DatabaseStatus,

@@ -277,9 +277,39 @@ const USERS_ONLY: [u16; 6] = [401, 200, 200, 200, 403, 403];
 const WRITERS: [u16; 6] = [401, 403, 422, 422, 403, 422];
 const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 
+/// Whether expected answers fit an access the document names: who is
+/// refused for not being signed in (401) and who for their role (403); an
+/// endpoint open to anyone answers everyone alike.
+fn agrees(access: &str, expect: [u16; 6]) -> bool {
+    let [
+        anonymous,
+        observer,
+        clinician,
+        admin,
+        observer_token,
+        admin_token,
+    ] = expect;
+    match access {
+        "anyone" => expect.iter().all(|status| *status == anonymous),
+        "signed-in" => anonymous == 401 && observer != 403 && observer_token != 403,
+        "people" => {
+            anonymous == 401 && observer != 403 && observer_token == 403 && admin_token == 403
+        }
+        "clinicians" => anonymous == 401 && observer == 403 && clinician != 403 && admin != 403,
+        "admins" => anonymous == 401 && clinician == 403 && admin != 403 && admin_token != 403,
+        _ => false,
+    }
+}
+
 /// Every server function that exists, with each caller's expected answer.
 /// Later features add their rows here.
 const RIGHTS: &[Right] = &[
+    Right {
+        method: "GET",
+        path: "/api/reference",
+        body: |_| json!({}),
+        expect: ANYONE,
+    },
     Right {
         method: "GET",
         path: "/api/audit",
@@ -578,20 +608,37 @@ async fn each_role_gets_exactly_its_rights_on_every_server_function() {
         round: round["id"].as_i64().unwrap(),
     };
 
-    let documented: Vec<&str> = vitalboard::docs::ENDPOINTS
+    // The document the server publishes names every operation and who may
+    // call it; RIGHTS must cover exactly those, and agree with each access.
+    let doc: Value = get_json(&client(), server.url("/api/openapi.json"), NO_QUERY).await;
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if path.starts_with("/api/") {
+                let access = operation["x-access"].as_str().unwrap().to_owned();
+                documented.push((method.to_uppercase(), path.clone(), access));
+            }
+        }
+    }
+    let tested: Vec<(String, String)> = RIGHTS
         .iter()
-        .filter(|e| e.path.starts_with("/api/"))
-        .map(|e| e.path)
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
         .collect();
-    let tested: Vec<&str> = RIGHTS.iter().map(|r| r.path).collect();
+    for (method, path, access) in &documented {
+        let right = RIGHTS
+            .iter()
+            .find(|r| r.method == method && r.path == path)
+            .unwrap_or_else(|| panic!("RIGHTS lacks {method} {path}"));
+        assert!(
+            agrees(access, right.expect),
+            "{method} {path}: the document says {access}, RIGHTS expects {:?}",
+            right.expect
+        );
+    }
     assert_eq!(
         documented.len(),
         tested.len(),
-        "every server function needs a row in RIGHTS"
-    );
-    assert!(
-        documented.iter().all(|p| tested.contains(p)),
-        "RIGHTS lacks one of {documented:?}"
+        "RIGHTS has a row for an operation the document does not name: {tested:?}"
     );
 
     let mut wrong = Vec::new();

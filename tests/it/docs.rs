@@ -1,26 +1,54 @@
-use std::collections::BTreeSet;
+use serde_json::Value;
 
-use vitalboard::docs::ENDPOINTS;
+use crate::support::{NO_QUERY, TestDb, TestServer, client, get_json, signed_in};
 
-#[test]
-fn every_server_function_is_documented_and_every_documented_one_exists() {
-    let served: BTreeSet<(String, String)> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, method)| (method.to_string(), path.to_owned()))
-        .collect();
-    assert!(!served.is_empty(), "no server functions registered");
-    let documented: BTreeSet<(String, String)> = ENDPOINTS
-        .iter()
-        .filter(|e| e.path.starts_with("/api/"))
-        .map(|e| (e.method.to_owned(), e.path.to_owned()))
-        .collect();
-    let undocumented: Vec<_> = served.difference(&documented).collect();
-    let phantom: Vec<_> = documented.difference(&served).collect();
+#[tokio::test]
+async fn the_published_document_and_the_api_page_show_every_operation() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let doc: Value = get_json(&client(), server.url("/api/openapi.json"), NO_QUERY).await;
     assert!(
-        undocumented.is_empty(),
-        "server functions missing from the API page: {undocumented:?}"
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
     );
-    assert!(
-        phantom.is_empty(),
-        "API page documents endpoints that do not exist: {phantom:?}"
+
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+            assert!(
+                operation["responses"]["200"]["content"]["application/json"]["schema"].is_object(),
+                "{method} {path} has no answer schema"
+            );
+            if method == "post" {
+                assert!(
+                    operation["requestBody"]["content"]["application/json"]["schema"].is_object(),
+                    "{path} has no body schema"
+                );
+            }
+        }
+    }
+    let registered = leptos::server_fn::axum::server_fn_paths().count();
+    // Every server function plus the health check.
+    assert_eq!(operations.len(), registered + 1, "{operations:?}");
+
+    let admin = signed_in(&server, "admin").await;
+    let page = admin.get(server.url("/api")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let shown = html.matches(r#"data-testid="endpoint""#).count();
+    assert_eq!(
+        shown,
+        operations.len(),
+        "the API page shows {shown} operations"
     );
+    for operation in &operations {
+        let (_, path) = operation.split_once(' ').unwrap();
+        assert!(
+            html.contains(&format!("<code>{path}</code>")),
+            "{path} not on the page"
+        );
+    }
+    db.remove().await;
 }

@@ -1,0 +1,523 @@
+//! The OpenAPI 3.1 document of the REST surface, made from the server
+//! functions' own types: each argument struct and each answer derive their
+//! JSON Schema, the path and method come from the server function itself.
+
+use std::collections::BTreeMap;
+
+use leptos::server_fn::ServerFn;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathItem,
+    PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema,
+};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::accounts::api as accounts;
+use crate::display::api as display;
+use crate::docs::api as docs;
+use crate::docs::{OperationDoc, Reference};
+use crate::error::AppError;
+use crate::live::api as live;
+use crate::notifications::api as notifications;
+use crate::patients::api as patients;
+use crate::rounds::api as rounds;
+use crate::system::api as system;
+
+/// Who may call an endpoint. Patient data is further limited to the
+/// caller's wards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No sign-in needed.
+    Anyone,
+    /// Any signed-in user or API token.
+    SignedIn,
+    /// Signed-in people; API tokens are refused (403).
+    People,
+    /// Administrators and clinicians.
+    Clinicians,
+    /// Administrators only.
+    Admins,
+}
+
+impl Access {
+    /// As the API page and the document say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Anyone => "anyone",
+            Access::SignedIn => "every role",
+            Access::People => "signed-in users (not API tokens)",
+            Access::Clinicians => "admin, clinician",
+            Access::Admins => "admin",
+        }
+    }
+
+    /// The OpenAPI extension value that names it, `x-access`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Access::Anyone => "anyone",
+            Access::SignedIn => "signed-in",
+            Access::People => "people",
+            Access::Clinicians => "clinicians",
+            Access::Admins => "admins",
+        }
+    }
+
+    fn security(self) -> Vec<SecurityRequirement> {
+        match self {
+            Access::Anyone => vec![SecurityRequirement::default()],
+            Access::People => vec![SecurityRequirement::new::<_, _, &str>(SESSION, [])],
+            _ => vec![
+                SecurityRequirement::new::<_, _, &str>(BEARER, []),
+                SecurityRequirement::new::<_, _, &str>(SESSION, []),
+            ],
+        }
+    }
+
+    /// The error statuses an endpoint of this access can answer besides
+    /// those of its arguments.
+    fn statuses(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Access::Anyone => &[],
+            Access::SignedIn => &[("401", "Not signed in, or the token is not valid.")],
+            _ => &[
+                ("401", "Not signed in, or the token is not valid."),
+                ("403", "Not allowed for this caller."),
+            ],
+        }
+    }
+}
+
+const ACCESS: [Access; 5] = [
+    Access::Anyone,
+    Access::SignedIn,
+    Access::People,
+    Access::Clinicians,
+    Access::Admins,
+];
+
+const BEARER: &str = "bearer";
+const SESSION: &str = "session";
+
+/// One operation of the document: a server function and who may call it.
+struct Entry {
+    path: &'static str,
+    access: Access,
+    input: RefOr<Schema>,
+    output: RefOr<Schema>,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+fn entry<F>(access: Access) -> Entry
+where
+    F: ServerFn + ToSchema,
+    F::Output: ToSchema,
+{
+    let mut schemas = Vec::new();
+    F::schemas(&mut schemas);
+    <F::Output as ToSchema>::schemas(&mut schemas);
+    Entry {
+        path: F::PATH,
+        access,
+        input: F::schema(),
+        output: <F::Output as PartialSchema>::schema(),
+        schemas,
+    }
+}
+
+/// Every server function, with who may call it.
+fn entries() -> Vec<Entry> {
+    use Access::*;
+    vec![
+        entry::<system::SystemStatus>(Anyone),
+        entry::<accounts::Login>(Anyone),
+        entry::<accounts::Logout>(Anyone),
+        entry::<accounts::Me>(Anyone),
+        entry::<accounts::ChangePassword>(People),
+        entry::<accounts::ListWards>(SignedIn),
+        entry::<accounts::CreateWard>(Admins),
+        entry::<accounts::RenameWard>(Admins),
+        entry::<accounts::ListUsers>(Admins),
+        entry::<accounts::CreateUser>(Admins),
+        entry::<accounts::UpdateUser>(Admins),
+        entry::<accounts::SetUserActive>(Admins),
+        entry::<accounts::ResetPassword>(Admins),
+        entry::<accounts::AdminLog>(Admins),
+        entry::<accounts::ListTokens>(Admins),
+        entry::<accounts::CreateToken>(Admins),
+        entry::<accounts::RevokeToken>(Admins),
+        entry::<patients::ListPatients>(SignedIn),
+        entry::<patients::AdmittedPatients>(SignedIn),
+        entry::<patients::GetPatient>(SignedIn),
+        entry::<patients::CreatePatient>(Clinicians),
+        entry::<patients::UpdatePatient>(Clinicians),
+        entry::<patients::DischargePatient>(Clinicians),
+        entry::<patients::DeletePatient>(Admins),
+        entry::<patients::PatientHistory>(SignedIn),
+        entry::<rounds::ListRounds>(SignedIn),
+        entry::<rounds::GetRound>(SignedIn),
+        entry::<rounds::RecordRound>(Clinicians),
+        entry::<rounds::RecordRounds>(Clinicians),
+        entry::<rounds::CorrectRound>(Clinicians),
+        entry::<rounds::DeleteRound>(Admins),
+        entry::<rounds::PatientCharts>(SignedIn),
+        entry::<rounds::PatientStatus>(SignedIn),
+        entry::<rounds::SetPhase>(Clinicians),
+        entry::<rounds::ClearPhase>(Clinicians),
+        entry::<live::SocketTicket>(SignedIn),
+        entry::<notifications::ListNotifications>(People),
+        entry::<notifications::MarkNotificationsRead>(People),
+        entry::<notifications::NotificationPreferences>(People),
+        entry::<notifications::SaveNotificationPreferences>(People),
+        entry::<display::DisplaySettings>(Anyone),
+        entry::<display::SaveDisplaySettings>(People),
+        entry::<docs::ApiReference>(Anyone),
+    ]
+}
+
+/// The server functions that exist: path and method, as registered.
+pub fn registered() -> BTreeMap<&'static str, http::Method> {
+    leptos::server_fn::axum::server_fn_paths()
+        .filter(|(path, _)| path.starts_with("/api/"))
+        .collect()
+}
+
+/// The text of a doc comment on a server function, without the line the
+/// framework adds to every argument struct.
+fn described(schema: &RefOr<Schema>) -> (String, Option<String>) {
+    let text = match schema {
+        RefOr::T(Schema::Object(object)) => object.description.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let text: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| line.starts_with("Serialized arguments"))
+        .collect();
+    let text = text.join("\n");
+    let mut paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+    let summary = paragraphs.next().unwrap_or_default().to_owned();
+    let rest: Vec<&str> = paragraphs.collect();
+    (summary, (!rest.is_empty()).then(|| rest.join("\n\n")))
+}
+
+/// The query parameters of a `GET`: one per property of its argument struct.
+fn parameters(schema: &RefOr<Schema>) -> Vec<utoipa::openapi::path::Parameter> {
+    let RefOr::T(Schema::Object(object)) = schema else {
+        return Vec::new();
+    };
+    object
+        .properties
+        .iter()
+        .map(|(name, property)| {
+            let required = object.required.contains(name);
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(if required {
+                    Required::True
+                } else {
+                    Required::False
+                })
+                .schema(Some(property.clone()))
+                .build()
+        })
+        .collect()
+}
+
+fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            json(Ref::from_schema_name("AppError").into()),
+        )
+        .build()
+}
+
+fn operation(entry: &Entry, method: &http::Method) -> Operation {
+    let (summary, description) = described(&entry.input);
+    let tag = entry
+        .path
+        .trim_start_matches("/api/")
+        .split('/')
+        .next()
+        .unwrap_or("api");
+    let mut builder = OperationBuilder::new()
+        .summary(Some(summary))
+        .description(description)
+        .tag(tag)
+        .operation_id(Some(
+            entry.path.trim_start_matches("/api/").replace('/', "_"),
+        ))
+        .securities(Some(entry.access.security()))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The answer.")
+                .content("application/json", json(entry.output.clone())),
+        )
+        .response("400", error_response("The request could not be read."))
+        .response(
+            "422",
+            error_response("Invalid fields, each named with what is allowed."),
+        )
+        .response("503", error_response("The database cannot be reached."));
+    for (status, description) in entry.access.statuses() {
+        builder = builder.response(*status, error_response(description));
+    }
+    if entry.access != Access::Anyone {
+        builder = builder
+            .response(
+                "404",
+                error_response("Not found, or not visible to the caller."),
+            )
+            .response("409", error_response("In conflict with what is stored."));
+    }
+    if method == http::Method::GET {
+        builder = builder.parameters(Some(parameters(&entry.input)));
+    } else {
+        builder = builder.request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content("application/json", json(entry.input.clone()))
+                .content(
+                    "application/x-www-form-urlencoded",
+                    json(entry.input.clone()),
+                )
+                .build(),
+        ));
+    }
+    let mut operation = builder.build();
+    operation.extensions = Some(
+        utoipa::openapi::extensions::ExtensionsBuilder::new()
+            .add("x-access", entry.access.code())
+            .build(),
+    );
+    operation
+}
+
+/// The REST surface as an OpenAPI 3.1 document.
+pub fn document() -> OpenApi {
+    let registered = registered();
+    let mut paths = PathsBuilder::new();
+    // The items of generic pages are not collected by their page's schema.
+    let mut schemas = Vec::new();
+    AppError::schemas(&mut schemas);
+    for (name, schema) in [
+        ("AuditEntry", crate::accounts::AuditEntry::schema()),
+        ("HistoryEntry", crate::history::HistoryEntry::schema()),
+        ("Patient", crate::patients::Patient::schema()),
+        ("Round", crate::rounds::Round::schema()),
+    ] {
+        schemas.push((name.to_owned(), schema));
+    }
+    crate::patients::Patient::schemas(&mut schemas);
+    crate::rounds::Round::schemas(&mut schemas);
+    let mut components = ComponentsBuilder::new()
+        .schema("AppError", AppError::schema())
+        .schemas_from_iter(schemas)
+        .security_scheme(
+            BEARER,
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        )
+        .security_scheme(
+            SESSION,
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::new("vitalboard_session"),
+            )),
+        );
+    for entry in entries() {
+        let method = registered
+            .get(entry.path)
+            .cloned()
+            .unwrap_or(http::Method::POST);
+        let http_method = if method == http::Method::GET {
+            HttpMethod::Get
+        } else {
+            HttpMethod::Post
+        };
+        paths = paths.path(
+            entry.path,
+            PathItem::new(http_method, operation(&entry, &method)),
+        );
+        for (name, schema) in entry.schemas {
+            components = components.schema(name, schema);
+        }
+    }
+    let mut doc = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("vitalboard")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Live monitoring of ward patients. Programs authenticate with a bearer token; \
+                     browsers with the session cookie. Patient data is limited to the caller's wards. \
+                     Reads are GET with arguments in the query; writes are POST with a JSON object \
+                     or a form as the body.",
+                )),
+        )
+        .paths(paths.build())
+        .components(Some(components.build()))
+        .build();
+    doc.merge(<crate::server::health::Routes as utoipa::OpenApi>::openapi());
+    doc
+}
+
+/// Each operation's path, method and access, as the document says them.
+pub fn operations(doc: &OpenApi) -> Vec<(String, &'static str, Option<String>)> {
+    let mut found = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        for (method, operation) in [("GET", &item.get), ("POST", &item.post)] {
+            if let Some(operation) = operation {
+                let access = operation
+                    .extensions
+                    .as_ref()
+                    .and_then(|e| e.get("x-access"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                found.push((path.clone(), method, access));
+            }
+        }
+    }
+    found
+}
+
+/// `value` with every `$ref` to a component replaced by that component,
+/// `depth` levels deep.
+fn resolved(
+    value: &serde_json::Value,
+    schemas: &serde_json::Value,
+    depth: usize,
+) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && depth > 0
+            {
+                return resolved(&schemas[name], schemas, depth - 1);
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), resolved(v, schemas, depth)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| resolved(v, schemas, depth)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// The document as the API page shows it: each operation with its
+/// arguments and answer spelled out.
+pub fn reference(doc: &OpenApi) -> Reference {
+    let value = serde_json::to_value(doc).unwrap_or_default();
+    let schemas = &value["components"]["schemas"];
+    let pretty = |v: &serde_json::Value| {
+        serde_json::to_string_pretty(&resolved(v, schemas, 4)).unwrap_or_default()
+    };
+    let mut operations = Vec::new();
+    for (path, item) in value["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let input = if method == "get" {
+                let parameters: serde_json::Map<String, serde_json::Value> =
+                    operation["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|p| {
+                            (
+                                p["name"].as_str().unwrap_or_default().to_owned(),
+                                p["schema"].clone(),
+                            )
+                        })
+                        .collect();
+                pretty(&serde_json::Value::Object(parameters))
+            } else {
+                pretty(&operation["requestBody"]["content"]["application/json"]["schema"])
+            };
+            operations.push(OperationDoc {
+                method: method.to_uppercase(),
+                path: path.clone(),
+                summary: operation["summary"].as_str().unwrap_or_default().to_owned(),
+                description: operation["description"].as_str().map(str::to_owned),
+                access: ACCESS
+                    .iter()
+                    .find(|a| operation["x-access"].as_str() == Some(a.code()))
+                    .map_or("signed-in users", |a| a.label())
+                    .to_owned(),
+                input,
+                output: pretty(
+                    &operation["responses"]["200"]["content"]["application/json"]["schema"],
+                ),
+            });
+        }
+    }
+    Reference { operations }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_every_server_function_and_nothing_else() {
+        let doc = document();
+        let described: BTreeMap<String, &str> = operations(&doc)
+            .into_iter()
+            .filter(|(path, _, _)| path.starts_with("/api/"))
+            .map(|(path, method, _)| (path, method))
+            .collect();
+        let registered: BTreeMap<String, &str> = registered()
+            .into_iter()
+            .map(|(path, method)| {
+                let method = if method == http::Method::GET {
+                    "GET"
+                } else {
+                    "POST"
+                };
+                (path.to_owned(), method)
+            })
+            .collect();
+        assert!(!registered.is_empty());
+        assert_eq!(described, registered);
+    }
+
+    #[test]
+    fn every_operation_has_a_summary_and_an_answer() {
+        let doc = document();
+        for (path, item) in &doc.paths.paths {
+            for operation in [&item.get, &item.post].into_iter().flatten() {
+                assert!(
+                    operation.summary.as_deref().is_some_and(|s| !s.is_empty()),
+                    "{path} has no summary"
+                );
+                assert!(operation.responses.responses.contains_key("200"), "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let text = serde_json::to_string(&document()).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for reference in text.split("\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(schemas.contains_key(name), "no schema {name}");
+        }
+    }
+}
