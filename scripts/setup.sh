@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building vitalboard needs, skipping what is already present.
-# With --test it also installs what the tests need (Chromium, Playwright).
+# With --test it also installs what the tests need (Chromium, Playwright,
+# and schemathesis in a Python virtual environment linked at target/tools/st).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen` pin in Cargo.toml
 CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132
+SCHEMATHESIS_VERSION=4.32.5
 # Tool installs do not need link-time optimisation; without it they build in a fraction of the time.
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
@@ -38,8 +40,19 @@ if [[ "${1:-}" == "--test" ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
   fi
-  if [[ ! -x end2end/node_modules/.bin/playwright ]] || ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json; then
+  installed=end2end/node_modules/.installed-from-package-lock.json
+  if [[ ! -x end2end/node_modules/.bin/playwright ]] || ! cmp -s end2end/package-lock.json "$installed"; then
     step "installing Playwright (without browsers; the tests use the system's Chromium)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    cp end2end/package-lock.json "$installed"
   fi
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/vitalboard/schemathesis-$SCHEMATHESIS_VERSION"
+  if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    step "installing schemathesis $SCHEMATHESIS_VERSION"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  mkdir -p target/tools
+  ln -sfn "$venv/bin/st" target/tools/st
 fi

@@ -34,6 +34,9 @@ fi
 # stay well inside PostgreSQL's default limit of 100 connections.
 cargo test --workspace --features ssr -- --test-threads=4
 
+step "the REST surface against its OpenAPI document (schemathesis)"
+scripts/api-check.sh
+
 step "browser tests (Playwright, system Chromium)"
 rm -rf target/e2e-data
 # The suite starts its servers on E2E_PORT and E2E_PORT+7; take the first pair

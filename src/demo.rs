@@ -169,6 +169,20 @@ fn rounded(value: f64, places: i32) -> String {
     ((value * factor).round() / factor).to_string()
 }
 
+/// Hours after admission of the last midnight (UTC, the days the fever rule
+/// counts) after which the patient has a whole afebrile day of rounds: today's
+/// when today already holds a round, else yesterday's. The critical course's
+/// fever breaks just before it, so the patient is critical whatever the hour.
+fn critical_onset(now: DateTime<Utc>, admitted: DateTime<Utc>, interval: i64) -> f64 {
+    let today = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+    let midnight = if now - today > Duration::hours(interval + 1) {
+        today
+    } else {
+        today - Duration::days(1)
+    };
+    (midnight - admitted).num_minutes() as f64 / 60.0
+}
+
 /// Rounds from admission to now every `interval` hours, following the course.
 fn course_rounds(
     rng: &mut StdRng,
@@ -182,7 +196,10 @@ fn course_rounds(
     // and at which the critical phase ends.
     let (defervescence, recovery) = match course {
         Course::Febrile => (stay_hours + 48.0, stay_hours + 96.0),
-        Course::Critical => (stay_hours - rng.random_range(8.0..20.0), stay_hours + 24.0),
+        Course::Critical => (
+            critical_onset(now, admitted, interval) - rng.random_range(1.0..4.0),
+            stay_hours + 24.0,
+        ),
         Course::Recovering | Course::Discharged => (stay_hours - 96.0, stay_hours - 40.0),
     };
     let fever_day_at_admission = rng.random_range(1..3);
@@ -316,5 +333,33 @@ mod tests {
             lowest_platelets < 100.0,
             "platelets fall in the critical phase"
         );
+    }
+
+    #[test]
+    fn a_critical_course_reads_critical_at_every_hour_of_the_day() {
+        let midnight = DateTime::parse_from_rfc3339("2026-11-30T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for hour in 0..24 {
+            let now = midnight + Duration::hours(hour) + Duration::minutes(20);
+            let admitted = now - Duration::days(6);
+            let rounds: Vec<_> = course_rounds(
+                &mut StdRng::seed_from_u64(hour as u64),
+                Course::Critical,
+                admitted,
+                now,
+                6,
+            )
+            .iter()
+            .map(|r| r.parse(now, &Zone::default()).unwrap())
+            .collect();
+            let assessment = crate::rounds::phase::assess(&rounds, now, None);
+            assert_eq!(
+                assessment.phase,
+                crate::rounds::phase::Phase::Critical,
+                "at {now}: {}",
+                assessment.reason
+            );
+        }
     }
 }

@@ -149,8 +149,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let body = serde_json::json!({ "error": self, "message": self.to_string() });
-        (self.status(), axum::Json(body)).into_response()
+        (self.status(), axum::Json(&self)).into_response()
     }
 }
 

@@ -24,6 +24,7 @@ pub mod simulate;
 pub mod system;
 pub mod ui;
 pub mod vocabulary;
+pub mod wire;
 
 /// Entry point of the browser side: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -56,7 +56,10 @@ where
 /// The largest page a list returns.
 pub const MAX_PER_PAGE: u64 = 500;
 
-/// Checks paging arguments: pages count from 1; 1–500 rows a page.
+/// The last page a list can be asked for.
+pub const MAX_PAGE: u64 = 1_000_000;
+
+/// Checks paging arguments: pages count from 1 to 1,000,000; 1–500 rows a page.
 pub fn paging(
     page: Option<u64>,
     per_page: Option<u64>,
@@ -65,8 +68,11 @@ pub fn paging(
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(default);
     let mut errors = Vec::new();
-    if page == 0 {
-        errors.push(FieldError::new("page", "must be 1 or more"));
+    if page == 0 || page > MAX_PAGE {
+        errors.push(FieldError::new(
+            "page",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
     }
     if per_page == 0 || per_page > MAX_PER_PAGE {
         errors.push(FieldError::new(
@@ -89,6 +95,7 @@ mod tests {
     fn paging_bounds() {
         assert_eq!(paging(None, None, 25).unwrap(), (1, 25));
         assert!(paging(Some(0), None, 25).is_err());
+        assert!(paging(Some(u64::MAX), None, 25).is_err());
         assert!(paging(None, Some(501), 25).is_err());
     }
 

@@ -20,8 +20,9 @@ pub struct OperationDoc {
     pub description: Option<String>,
     /// Who may call it.
     pub access: String,
-    /// The JSON Schema of its arguments (query or body), pretty-printed.
-    pub input: String,
+    /// The JSON Schema of its arguments (query or body), pretty-printed;
+    /// none when it takes none.
+    pub input: Option<String>,
     /// The JSON Schema of its answer, pretty-printed.
     pub output: String,
 }

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use leptos::server_fn::ServerFn;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
 };
@@ -81,7 +83,7 @@ impl Access {
     /// those of its arguments.
     fn statuses(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Access::Anyone => &[],
+            Access::Anyone => &[("401", "A token or session sent along is not valid.")],
             Access::SignedIn => &[("401", "Not signed in, or the token is not valid.")],
             _ => &[
                 ("401", "Not signed in, or the token is not valid."),
@@ -102,18 +104,43 @@ const ACCESS: [Access; 5] = [
 const BEARER: &str = "bearer";
 const SESSION: &str = "session";
 
+/// Reads a JSON body into a server function's arguments and gives them
+/// in the form encoding server functions read.
+pub type JsonReader = fn(&[u8]) -> Result<String, AppError>;
+
 /// One operation of the document: a server function and who may call it.
 struct Entry {
     path: &'static str,
+    read_json: JsonReader,
     access: Access,
     input: RefOr<Schema>,
     output: RefOr<Schema>,
     schemas: Vec<(String, RefOr<Schema>)>,
 }
 
+/// `body` as the arguments `F` (each value of its JSON type, errors naming
+/// the field), encoded as the form `F` is read from.
+fn read_json<F: DeserializeOwned + Serialize>(body: &[u8]) -> Result<String, AppError> {
+    let arguments: F = crate::server::json_body::arguments(body)?;
+    serde_qs::to_string(&arguments)
+        .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))
+}
+
+/// How the server function at `path` reads a JSON body, if there is one there.
+pub fn json_reader(path: &str) -> Option<JsonReader> {
+    static READERS: std::sync::LazyLock<BTreeMap<&'static str, JsonReader>> =
+        std::sync::LazyLock::new(|| {
+            entries()
+                .into_iter()
+                .map(|e| (e.path, e.read_json))
+                .collect()
+        });
+    READERS.get(path).copied()
+}
+
 fn entry<F>(access: Access) -> Entry
 where
-    F: ServerFn + ToSchema,
+    F: ServerFn + ToSchema + DeserializeOwned + Serialize,
     F::Output: ToSchema,
 {
     let mut schemas = Vec::new();
@@ -121,6 +148,7 @@ where
     <F::Output as ToSchema>::schemas(&mut schemas);
     Entry {
         path: F::PATH,
+        read_json: read_json::<F>,
         access,
         input: F::schema(),
         output: <F::Output as PartialSchema>::schema(),
@@ -204,6 +232,32 @@ fn described(schema: &RefOr<Schema>) -> (String, Option<String>) {
     (summary, (!rest.is_empty()).then(|| rest.join("\n\n")))
 }
 
+/// The bounds the services check on the query parameters of these names.
+fn bounds(name: &str) -> Option<(u64, u64)> {
+    match name {
+        "page" => Some((1, crate::paging::MAX_PAGE)),
+        "per_page" => Some((1, crate::paging::MAX_PER_PAGE)),
+        "buckets" => Some((1, crate::rounds::series::MAX_BUCKETS as u64)),
+        _ => None,
+    }
+}
+
+/// `schema` with the bounds of the parameter `name`.
+fn bounded(name: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
+    let Some((minimum, maximum)) = bounds(name) else {
+        return schema;
+    };
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    value["minimum"] = minimum.into();
+    value["maximum"] = maximum.into();
+    serde_json::from_value(value).unwrap_or(schema)
+}
+
+/// Whether an argument struct has no fields.
+fn is_empty(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(object)) if object.properties.is_empty())
+}
+
 /// The query parameters of a `GET`: one per property of its argument struct.
 fn parameters(schema: &RefOr<Schema>) -> Vec<utoipa::openapi::path::Parameter> {
     let RefOr::T(Schema::Object(object)) = schema else {
@@ -222,7 +276,7 @@ fn parameters(schema: &RefOr<Schema>) -> Vec<utoipa::openapi::path::Parameter> {
                 } else {
                     Required::False
                 })
-                .schema(Some(property.clone()))
+                .schema(Some(bounded(name, property.clone())))
                 .build()
         })
         .collect()
@@ -242,6 +296,35 @@ fn error_response(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// The statuses a doc comment's `Errors:` paragraph names, each with its
+/// explanation: `Errors: 401 wrong password; 429 locked.`
+fn listed_errors(description: &str) -> Vec<(String, String)> {
+    let Some(errors) = description
+        .split("\n\n")
+        .find_map(|p| p.trim().strip_prefix("Errors:"))
+    else {
+        return Vec::new();
+    };
+    errors
+        .split(';')
+        .filter_map(|item| {
+            let item = item.trim().trim_end_matches('.');
+            let status = item.get(..3)?;
+            (status.bytes().all(|b| b.is_ascii_digit())
+                && !item[3..].starts_with(|c: char| c.is_ascii_digit()))
+            .then(|| {
+                let explanation = item[3..].trim();
+                let explanation = if explanation.is_empty() {
+                    item
+                } else {
+                    explanation
+                };
+                (status.to_owned(), explanation.to_owned())
+            })
+        })
+        .collect()
+}
+
 fn operation(entry: &Entry, method: &http::Method) -> Operation {
     let (summary, description) = described(&entry.input);
     let tag = entry
@@ -252,7 +335,7 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
         .unwrap_or("api");
     let mut builder = OperationBuilder::new()
         .summary(Some(summary))
-        .description(description)
+        .description(description.clone())
         .tag(tag)
         .operation_id(Some(
             entry.path.trim_start_matches("/api/").replace('/', "_"),
@@ -273,6 +356,9 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
     for (status, description) in entry.access.statuses() {
         builder = builder.response(*status, error_response(description));
     }
+    for (status, description) in listed_errors(description.as_deref().unwrap_or_default()) {
+        builder = builder.response(status, error_response(&description));
+    }
     if entry.access != Access::Anyone {
         builder = builder
             .response(
@@ -283,15 +369,11 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
     }
     if method == http::Method::GET {
         builder = builder.parameters(Some(parameters(&entry.input)));
-    } else {
+    } else if !is_empty(&entry.input) {
         builder = builder.request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))
                 .content("application/json", json(entry.input.clone()))
-                .content(
-                    "application/x-www-form-urlencoded",
-                    json(entry.input.clone()),
-                )
                 .build(),
         ));
     }
@@ -361,7 +443,8 @@ pub fn document() -> OpenApi {
                     "Live monitoring of ward patients. Programs authenticate with a bearer token; \
                      browsers with the session cookie. Patient data is limited to the caller's wards. \
                      Reads are GET with arguments in the query; writes are POST with a JSON object \
-                     or a form as the body.",
+                     as the body (the same fields as a form, `application/x-www-form-urlencoded`, \
+                     as the pages send them).",
                 )),
         )
         .paths(paths.build())
@@ -445,9 +528,10 @@ pub fn reference(doc: &OpenApi) -> Reference {
                             )
                         })
                         .collect();
-                pretty(&serde_json::Value::Object(parameters))
+                (!parameters.is_empty()).then(|| pretty(&serde_json::Value::Object(parameters)))
             } else {
-                pretty(&operation["requestBody"]["content"]["application/json"]["schema"])
+                let body = &operation["requestBody"]["content"]["application/json"]["schema"];
+                (!body.is_null()).then(|| pretty(body))
             };
             operations.push(OperationDoc {
                 method: method.to_uppercase(),
@@ -508,6 +592,22 @@ mod tests {
                 assert!(operation.responses.responses.contains_key("200"), "{path}");
             }
         }
+    }
+
+    #[test]
+    fn the_errors_a_doc_comment_lists_are_documented() {
+        assert_eq!(
+            listed_errors("More.\n\nErrors: 401 wrong password; 403; 429 locked."),
+            [
+                ("401".to_owned(), "wrong password".to_owned()),
+                ("403".to_owned(), "403".to_owned()),
+                ("429".to_owned(), "locked".to_owned()),
+            ]
+        );
+        let doc = document();
+        let login = doc.paths.paths["/api/auth/login"].post.as_ref().unwrap();
+        assert!(login.responses.responses.contains_key("429"));
+        assert!(login.responses.responses.contains_key("401"));
     }
 
     #[test]

@@ -70,6 +70,11 @@ pub fn ApiPage() -> impl IntoView {
                         .operations
                         .into_iter()
                         .map(|e| {
+                            let arguments = if e.method == "GET" {
+                                "Query parameters"
+                            } else {
+                                "Request body"
+                            };
                             view! {
                                 <section class="card endpoint" data-testid="endpoint">
                                     <h3>
@@ -86,12 +91,16 @@ pub fn ApiPage() -> impl IntoView {
                                             <dd>{e.access}</dd>
                                         </div>
                                     </dl>
-                                    <details>
-                                        <summary>
-                                            {if e.method == "GET" { "Query parameters" } else { "Request body" }}
-                                        </summary>
-                                        <pre>{e.input}</pre>
-                                    </details>
+                                    {e
+                                        .input
+                                        .map(|input| {
+                                            view! {
+                                                <details>
+                                                    <summary>{arguments}</summary>
+                                                    <pre>{input}</pre>
+                                                </details>
+                                            }
+                                        })}
                                     <details>
                                         <summary>"Response"</summary>
                                         <pre>{e.output}</pre>

@@ -1,5 +1,5 @@
 //! The socket's actions on patients and rounds: each reads the same
-//! arguments as its REST twin (through the same form decoding) and calls
+//! arguments as its REST twin (through the same typed JSON reading) and calls
 //! the same service, so results, validation, rights and error messages are
 //! the same.
 
@@ -16,7 +16,6 @@ use crate::patients::service as patients;
 use crate::rounds::api as rounds_api;
 use crate::rounds::service as rounds;
 use crate::server::AppState;
-use crate::server::json_body::json_to_form;
 
 /// The actions of each stream that are not subscriptions.
 pub const ACTIONS: &[(&str, &[&str])] = &[
@@ -33,9 +32,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
 /// Reads the arguments of a REST twin from the payload.
 fn args<T: DeserializeOwned>(payload: &Value) -> Result<T, AppError> {
     let body = serde_json::to_vec(payload).map_err(|e| AppError::internal("payload", e))?;
-    let form = json_to_form(&body)?;
-    serde_qs::from_str(&form)
-        .map_err(|e| AppError::Request(format!("The request could not be read: {e}")))
+    crate::server::json_body::arguments(&body)
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value, AppError> {

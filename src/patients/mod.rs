@@ -48,7 +48,8 @@ const NAME_MAX: usize = 100;
 const NUMBER_MAX: usize = 40;
 const BED_MAX: usize = 20;
 
-/// A patient as typed by people and programs (strings; empty is absent).
+/// A patient as typed by people and programs: JSON sends numbers and
+/// booleans, a form their text (empty is absent).
 /// Fields not listed here are refused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -61,13 +62,19 @@ pub struct PatientInput {
     pub birth_date: Option<String>,
     /// `female`, `male`, `other` or `unknown`.
     pub sex: Option<String>,
+    #[serde(deserialize_with = "crate::wire::text")]
+    #[schema(value_type = Option<i32>)]
     pub ward_id: Option<String>,
     pub bed: Option<String>,
     /// RFC 3339 or `YYYY-MM-DDTHH:MM` (the hospital's time); empty means now.
     pub admitted_at: Option<String>,
     /// Hours between rounds, 1–6.
+    #[serde(deserialize_with = "crate::wire::text")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 6)]
     pub monitoring_interval_hours: Option<String>,
     /// `true` for SpO2 scale 2 (hypercapnic respiratory failure).
+    #[serde(deserialize_with = "crate::wire::text")]
+    #[schema(value_type = Option<bool>)]
     pub spo2_scale2: Option<String>,
 }
 

@@ -96,10 +96,10 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 macro_rules! numeric_fields {
-    ($( $name:ident : $ty:ident = $label:literal, $unit:literal, $min:literal ..= $max:literal, $group:ident; )*) => {
-        /// A round as typed by people and programs: every value a string (an
-        /// empty one is absent), so forms and JSON alike can send it. Fields
-        /// not listed here are refused.
+    ($( $name:ident : $ty:ident = $label:literal, $unit:literal, $min:tt ..= $max:tt, $group:ident; )*) => {
+        /// A round as typed by people and programs: JSON sends numbers and
+        /// booleans, a form their text (an empty one is absent); both are
+        /// kept as typed for validation. Fields not listed here are refused.
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
         #[serde(default, deny_unknown_fields)]
         pub struct RoundInput {
@@ -107,7 +107,9 @@ macro_rules! numeric_fields {
             pub measured_at: Option<String>,
             /// `day`, `evening` or `night`; empty means from the time.
             pub shift: Option<String>,
-            /// `true` or `false`.
+            /// On supplemental oxygen.
+            #[serde(deserialize_with = "crate::wire::text")]
+            #[schema(value_type = Option<bool>)]
             pub on_oxygen: Option<String>,
             /// ACVPU: `A`, `C`, `V`, `P` or `U`.
             pub consciousness: Option<String>,
@@ -115,7 +117,11 @@ macro_rules! numeric_fields {
             pub warning_signs: Vec<String>,
             pub clinical_notes: Option<String>,
             pub medical_advice: Option<String>,
-            $( pub $name: Option<String>, )*
+            $(
+                #[serde(deserialize_with = "crate::wire::text")]
+                #[schema(value_type = Option<$ty>, minimum = $min, maximum = $max)]
+                pub $name: Option<String>,
+            )*
         }
 
         /// A validated round: typed values in stored units.

@@ -8,7 +8,6 @@ use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use crate::error::AppError;
 
@@ -25,25 +24,46 @@ fn is_json_api_call(request: &Request) -> bool {
             .is_some_and(|v| v.trim_start().starts_with("application/json"))
 }
 
-/// Turns a JSON object into the form encoding server functions read.
-pub fn json_to_form(body: &[u8]) -> Result<String, AppError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| AppError::Request(format!("The body is not valid JSON: {e}")))?;
-    let Value::Object(fields) = value else {
-        return Err(AppError::Request("The body must be a JSON object.".into()));
-    };
-    let fields: serde_json::Map<String, Value> =
-        fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
-    serde_qs::to_string(&fields)
-        .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))
+/// Reads a JSON body into typed arguments: each value of its JSON type, an
+/// error naming the field that is missing or of the wrong type.
+pub fn arguments<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return Err(AppError::Request(
+            "The request could not be read: the body must be a JSON object of the arguments."
+                .into(),
+        ));
+    }
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let field = e.path().to_string();
+        let problem = e.into_inner();
+        if problem.is_syntax() || problem.is_eof() {
+            AppError::Request(format!(
+                "The request could not be read: the body is not valid JSON: {problem}"
+            ))
+        } else if field == "." {
+            AppError::Request(format!(
+                "The request could not be read: the body is not a JSON object of the arguments: {problem}"
+            ))
+        } else {
+            AppError::Request(format!("The request could not be read: {field}: {problem}"))
+        }
+    })
 }
 
-/// Middleware: re-encodes the JSON body of a `POST /api/…` request (a
-/// `GET` reads its arguments from the query, whatever its content type).
+/// Middleware: reads the JSON body of a `POST /api/…` request into the
+/// server function's typed arguments (numbers as numbers, booleans as
+/// booleans; a wrong type or a missing field is refused naming it) and hands
+/// them on in the form encoding server functions read. A `GET` reads its
+/// arguments from the query, whatever its content type.
 pub async fn accept_json(request: Request, next: Next) -> Response {
-    if !is_json_api_call(&request) {
+    let reader = match is_json_api_call(&request) {
+        true => crate::docs::openapi::json_reader(request.uri().path()),
+        false => None,
+    };
+    let Some(read_json) = reader else {
         return next.run(request).await;
-    }
+    };
     let (mut parts, body) = request.into_parts();
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
@@ -55,7 +75,7 @@ pub async fn accept_json(request: Request, next: Next) -> Response {
             .into_response();
         }
     };
-    let form = match json_to_form(&bytes) {
+    let form = match read_json(&bytes) {
         Ok(form) => form,
         Err(err) => return err.into_response(),
     };
@@ -71,38 +91,55 @@ pub async fn accept_json(request: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::json_to_form;
+    use crate::docs::openapi::json_reader;
+    use crate::rounds::api::RecordRounds;
+
+    fn read(path: &str, body: &str) -> Result<String, String> {
+        json_reader(path).expect("a server function")(body.as_bytes()).map_err(|e| e.to_string())
+    }
 
     #[test]
-    fn objects_become_nested_forms() {
-        let form =
-            json_to_form(br#"{"name":"A & B","ward_ids":[1,2],"all_wards":false,"next":null}"#)
-                .unwrap();
-        let pairs: Vec<&str> = form.split('&').collect();
-        assert!(
-            pairs.contains(&"name=A+%26+B") || pairs.contains(&"name=A%20%26%20B"),
-            "{form}"
-        );
-        assert!(
-            pairs.contains(&"ward_ids[0]=1") || pairs.contains(&"ward_ids%5B0%5D=1"),
-            "{form}"
-        );
-        assert!(pairs.contains(&"all_wards=false"), "{form}");
-        assert!(!form.contains("next"), "{form}");
+    fn typed_json_reaches_the_arguments() {
+        let form = read(
+            "/api/rounds/record-batch",
+            r#"{"patient_id":7,"rounds":[{"pulse_per_min":90,"temperature_c":38.5,"on_oxygen":true,"warning_signs":["lethargy"]}]}"#,
+        )
+        .unwrap();
+        let arguments: RecordRounds = serde_qs::from_str(&form).unwrap();
+        assert_eq!(arguments.patient_id, 7);
+        let round = &arguments.rounds[0];
+        assert_eq!(round.pulse_per_min.as_deref(), Some("90"));
+        assert_eq!(round.temperature_c.as_deref(), Some("38.5"));
+        assert_eq!(round.on_oxygen.as_deref(), Some("true"));
+        assert_eq!(round.warning_signs, ["lethargy"]);
+    }
+
+    #[test]
+    fn a_wrong_type_or_a_missing_field_is_named() {
+        let wrong = read("/api/rounds/record", r#"{"patient_id":"7","round":{}}"#).unwrap_err();
+        assert!(wrong.contains("patient_id"), "{wrong}");
+        let missing = read("/api/wards/create", r#"{}"#).unwrap_err();
+        assert!(missing.contains("name"), "{missing}");
+        let nested = read(
+            "/api/rounds/record",
+            r#"{"patient_id":7,"round":{"pulse":90}}"#,
+        )
+        .unwrap_err();
+        assert!(nested.contains("round"), "{nested}");
+        let flag = read("/api/wards/create", r#"{"name":false}"#).unwrap_err();
+        assert!(flag.contains("name"), "{flag}");
     }
 
     #[test]
     fn refuses_what_is_not_an_object() {
         assert!(
-            json_to_form(b"[1,2]")
+            read("/api/wards/create", "[1,2]")
                 .unwrap_err()
-                .to_string()
                 .contains("JSON object")
         );
         assert!(
-            json_to_form(b"{not json")
+            read("/api/wards/create", "{not json")
                 .unwrap_err()
-                .to_string()
                 .contains("not valid JSON")
         );
     }

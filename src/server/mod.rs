@@ -82,30 +82,51 @@ async fn same_site_writes(
     .into_response()
 }
 
-/// Answers a method the API does not use (`TRACE`, `PUT`, …) with 405 and
-/// the methods it does.
+/// Answers a method an API path does not take with 405 and the methods it
+/// does: each server function and the OpenAPI document take exactly one
+/// (`GET`, which also answers `HEAD`, or `POST`). Unknown paths pass on to 404.
 async fn api_methods(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::Method;
     use axum::response::IntoResponse;
-    let method = request.method();
-    let known = [Method::GET, Method::HEAD, Method::POST].contains(method);
-    if known || !request.uri().path().starts_with("/api/") {
+    static SERVER_FNS: std::sync::LazyLock<std::collections::BTreeMap<&'static str, Method>> =
+        std::sync::LazyLock::new(|| {
+            let mut paths = crate::docs::openapi::registered();
+            paths.insert(OPENAPI_PATH, Method::GET);
+            paths
+        });
+    let path = request.uri().path();
+    if !path.starts_with("/api/") {
         return next.run(request).await;
     }
+    let method = request.method();
+    let allowed: &[Method] = match SERVER_FNS.get(path) {
+        Some(&Method::GET) => &[Method::GET, Method::HEAD],
+        Some(_) => &[Method::POST],
+        None => return next.run(request).await,
+    };
+    if allowed.contains(method) {
+        return next.run(request).await;
+    }
+    let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    let names = names.join(", ");
     let refused = crate::error::AppError::Request(format!(
-        "The API does not answer {method}; its endpoints take GET or POST."
+        "{path} does not answer {method}; it takes {names}."
     ));
     let mut response = refused.into_response();
     *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
-    response.headers_mut().insert(
-        axum::http::header::ALLOW,
-        axum::http::HeaderValue::from_static("GET, HEAD, POST"),
-    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&names) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, value);
+    }
     response
 }
+
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
 /// Sets up logging from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
@@ -146,7 +167,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/ws", get(crate::live::socket::upgrade))
         .route(
-            "/api/openapi.json",
+            OPENAPI_PATH,
             get(|| async { axum::Json(crate::docs::openapi::document()) }),
         )
         .leptos_routes_with_context(

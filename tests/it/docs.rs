@@ -21,7 +21,8 @@ async fn the_published_document_and_the_api_page_show_every_operation() {
                 operation["responses"]["200"]["content"]["application/json"]["schema"].is_object(),
                 "{method} {path} has no answer schema"
             );
-            if method == "post" {
+            let has_arguments = operation["requestBody"].is_object();
+            if method == "post" && has_arguments {
                 assert!(
                     operation["requestBody"]["content"]["application/json"]["schema"].is_object(),
                     "{path} has no body schema"

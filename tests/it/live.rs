@@ -319,7 +319,7 @@ async fn actions_mirror_rest(db: &TestDb) {
             "list",
             "GET",
             "/api/patients",
-            json!({ "per_page": "0" }),
+            json!({ "per_page": 0 }),
         ),
         (
             &consultant,

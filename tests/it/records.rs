@@ -392,7 +392,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         .json()
         .await
         .unwrap();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         assert!(
             doc["paths"][path][method.as_str().to_lowercase()].is_object(),
