@@ -36,7 +36,9 @@ pub async fn display_settings() -> Result<Display, AppError> {
 ///
 /// Errors: 401; 403 API tokens; 422 naming each bad field.
 #[server(prefix = "/api", endpoint = "settings/display/save", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn save_display_settings(display: DisplayInput) -> Result<Display, AppError> {
+pub async fn save_display_settings(
+    #[server(default)] display: DisplayInput,
+) -> Result<Display, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::save(&state.db, &caller, display).await?;
     auth::redirect_form_post(&crate::ui::form::saved_page("/settings", SAVED_KEY));

@@ -120,7 +120,7 @@ struct Entry {
 
 /// `body` as the arguments `F` (each value of its JSON type, errors naming
 /// the field), encoded as the form `F` is read from.
-fn read_json<F: DeserializeOwned + Serialize>(body: &[u8]) -> Result<String, AppError> {
+fn read_json<F: DeserializeOwned + Serialize + ToSchema>(body: &[u8]) -> Result<String, AppError> {
     let arguments: F = crate::server::json_body::arguments(body)?;
     serde_qs::to_string(&arguments)
         .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))

@@ -30,7 +30,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
 ];
 
 /// Reads the arguments of a REST twin from the payload.
-fn args<T: DeserializeOwned>(payload: &Value) -> Result<T, AppError> {
+fn args<T: DeserializeOwned + utoipa::ToSchema>(payload: &Value) -> Result<T, AppError> {
     let body = serde_json::to_vec(payload).map_err(|e| AppError::internal("payload", e))?;
     crate::server::json_body::arguments(&body)
 }

@@ -57,7 +57,7 @@ pub async fn get_patient(id: i32) -> Result<Patient, AppError> {
 ///
 /// Errors: 401; 403; 409 hospital number already recorded; 422 naming each invalid field (names 1-100 characters, birth_date YYYY-MM-DD not in the future, sex female|male|other|unknown, ward_id one of the caller's wards, admitted_at not in the future, monitoring_interval_hours 1-6).
 #[server(prefix = "/api", endpoint = "patients/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn create_patient(patient: PatientInput) -> Result<Patient, AppError> {
+pub async fn create_patient(#[server(default)] patient: PatientInput) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let created = service::create(&state.db, &caller, patient).await?;
     auth::redirect_form_post(&format!("/patients/{}", created.id));
@@ -68,7 +68,10 @@ pub async fn create_patient(patient: PatientInput) -> Result<Patient, AppError> 
 ///
 /// Errors: 401; 403; 404; 409; 422.
 #[server(prefix = "/api", endpoint = "patients/update", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn update_patient(id: i32, patient: PatientInput) -> Result<Patient, AppError> {
+pub async fn update_patient(
+    id: i32,
+    #[server(default)] patient: PatientInput,
+) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let updated = service::update(&state.db, &caller, id, patient).await?;
     auth::redirect_form_post(&format!("/patients/{id}"));

@@ -64,7 +64,10 @@ pub async fn get_round(id: i32) -> Result<Round, AppError> {
 ///
 /// Errors: 400 unknown field or unreadable body; 401; 403; 404; 409 patient discharged; 422 naming each invalid field and its allowed range.
 #[server(prefix = "/api", endpoint = "rounds/record", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn record_round(patient_id: i32, round: RoundInput) -> Result<Round, AppError> {
+pub async fn record_round(
+    patient_id: i32,
+    #[server(default)] round: RoundInput,
+) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::record(&state.db, &caller, patient_id, &round).await
 }
@@ -75,7 +78,7 @@ pub async fn record_round(patient_id: i32, round: RoundInput) -> Result<Round, A
 #[server(prefix = "/api", endpoint = "rounds/record-batch", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn record_rounds(
     patient_id: i32,
-    rounds: Vec<RoundInput>,
+    #[server(default)] rounds: Vec<RoundInput>,
 ) -> Result<Vec<Round>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::record_many(&state.db, &caller, patient_id, &rounds).await
@@ -85,7 +88,11 @@ pub async fn record_rounds(
 ///
 /// Errors: 400; 401; 403; 404; 422 (reason 1-500 characters).
 #[server(prefix = "/api", endpoint = "rounds/correct", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn correct_round(id: i32, reason: String, round: RoundInput) -> Result<Round, AppError> {
+pub async fn correct_round(
+    id: i32,
+    reason: String,
+    #[server(default)] round: RoundInput,
+) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let corrected = service::correct(&state.db, &caller, id, &reason, &round).await?;
     auth::redirect_form_post(&format!("/patients/{}", corrected.patient_id));
