@@ -18,8 +18,11 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // A test waits for what a user would see; these limits only stop a hung
+  // test. They are generous because the suite also runs on a busy machine,
+  // where a debug build's first hydration in a new browser context is slow.
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
@@ -42,7 +45,7 @@ export default defineConfig({
     cwd: '..',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000,
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
