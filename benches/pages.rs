@@ -10,8 +10,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{ADMIN_PASSWORD, admit, record_every_five_minutes, round};
-use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service as rounds;
+use vitalboard::rules::RoundInput;
 
 const LONG_STAY: usize = 100_000;
 const WARD: usize = 200;

@@ -9,8 +9,8 @@ mod common;
 
 use chrono::Utc;
 use common::{admit, round};
-use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
+use vitalboard::rules::RoundInput;
 
 const SINGLE: usize = 2_000;
 const BATCHED: usize = 20_000;

@@ -14,8 +14,8 @@ use crate::accounts::{Caller, entity::user};
 use crate::error::AppError;
 use crate::patients::PatientInput;
 use crate::patients::service as patients;
-use crate::rounds::RoundInput;
 use crate::rounds::service as rounds;
+use crate::rules::RoundInput;
 
 /// The demo wards.
 pub const WARDS: [&str; 2] = ["Dengue ward A", "Medical ward B"];
@@ -215,7 +215,7 @@ fn course_rounds(
         let h = (t - admitted).num_minutes() as f64 / 60.0;
         let phase_critical = h >= defervescence && h < recovery;
         let recovered = h >= recovery;
-        let night = matches!(crate::rounds::Shift::of(t), crate::rounds::Shift::Night);
+        let night = matches!(crate::rules::Shift::of(t), crate::rules::Shift::Night);
         let temperature = if h < defervescence {
             around(rng, if night { 39.2 } else { 38.6 }, 0.5)
         } else {
@@ -290,7 +290,7 @@ fn course_rounds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::display::Zone;
+    use crate::zones::Zone;
 
     #[test]
     fn courses_are_deterministic_and_valid() {
@@ -353,10 +353,10 @@ mod tests {
             .iter()
             .map(|r| r.parse(now, &Zone::default()).unwrap())
             .collect();
-            let assessment = crate::rounds::phase::assess(&rounds, now, None);
+            let assessment = crate::rules::phase::assess(&rounds, now, None);
             assert_eq!(
                 assessment.phase,
-                crate::rounds::phase::Phase::Critical,
+                crate::rules::phase::Phase::Critical,
                 "at {now}: {}",
                 assessment.reason
             );

@@ -132,8 +132,8 @@ impl FromServerFnError for AppError {
         #[cfg(feature = "ssr")]
         {
             use leptos::prelude::use_context;
-            let form_post = use_context::<http::request::Parts>()
-                .is_some_and(|parts| crate::server::is_form_post(&parts));
+            let form_post =
+                use_context::<http::request::Parts>().is_some_and(|parts| is_form_post(&parts));
             if let (false, Some(response)) =
                 (form_post, use_context::<leptos_axum::ResponseOptions>())
             {
@@ -151,6 +151,17 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         (self.status(), axum::Json(&self)).into_response()
     }
+}
+
+#[cfg(feature = "ssr")]
+/// Whether a request is a plain HTML form post (JavaScript off): the
+/// browser then expects a redirect, not a JSON answer.
+pub fn is_form_post(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 #[cfg(test)]

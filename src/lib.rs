@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod address;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod demo;
@@ -16,7 +17,9 @@ pub mod live;
 pub mod notifications;
 pub mod paging;
 pub mod patients;
+pub mod platform;
 pub mod rounds;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -25,6 +28,7 @@ pub mod system;
 pub mod ui;
 pub mod vocabulary;
 pub mod wire;
+pub mod zones;
 
 /// Entry point of the browser side: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]

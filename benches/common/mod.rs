@@ -10,7 +10,7 @@ use vitalboard::accounts::setup::FirstAdmin;
 use vitalboard::accounts::users::session_user;
 use vitalboard::patients::PatientInput;
 use vitalboard::patients::service as patients;
-use vitalboard::rounds::RoundInput;
+use vitalboard::rules::RoundInput;
 use vitalboard::server::config::site_options;
 use vitalboard::server::{AppState, Config, prepare};
 

@@ -13,11 +13,8 @@ use super::tokens::{self, token_hash};
 use super::users::{self, SessionUser};
 use super::{Caller, token_key, user_key};
 use crate::error::AppError;
-use crate::live::events::{self, Audience};
-use crate::server::db::begin_write;
-
-/// The stream of the events that tell servers someone's access changed.
-pub const ACCESS_STREAM: &str = "access";
+use crate::platform::db::begin_write;
+use crate::platform::events::{self, ACCESS_STREAM, Audience};
 
 /// What a closed connection's client is told when its access ended.
 pub const ACCESS_ENDED: &str = "Your access changed — sign in again.";

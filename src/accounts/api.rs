@@ -40,8 +40,8 @@ pub async fn login(
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     let mut session = auth::current_session()?;
-    let state = expect_context::<crate::server::AppState>();
-    let client = crate::server::client::address(&auth::request_parts()?, &state.trusted_proxies);
+    let state = expect_context::<crate::platform::state::AppState>();
+    let client = crate::platform::client::address(&auth::request_parts()?, &state.trusted_proxies);
     let user = session
         .authenticate(auth::Credentials {
             username,
@@ -63,7 +63,7 @@ pub async fn logout() -> Result<(), AppError> {
     let user_id = session.user.as_ref().map(|u| u.current.id);
     session.logout().await.map_err(auth::session_error)?;
     if let Some(id) = user_id {
-        let state = expect_context::<crate::server::AppState>();
+        let state = expect_context::<crate::platform::state::AppState>();
         super::access::signed_out(&state.db, id).await?;
     }
     auth::redirect_form_post("/login");

@@ -16,6 +16,9 @@ use super::users::{self, SessionUser};
 use super::{Caller, Principal};
 use crate::error::AppError;
 
+/// How long a session lasts without use.
+pub const SESSION_IDLE_HOURS: i64 = 12;
+
 impl AuthUser for SessionUser {
     type Id = i32;
 
@@ -146,14 +149,14 @@ pub async fn require_sign_in(auth: AuthSession, request: Request, next: Next) ->
         .unwrap_or("/");
     Redirect::to(&format!(
         "/login?next={}",
-        crate::ui::url::percent_encode(wanted)
+        crate::address::percent_encode(wanted)
     ))
     .into_response()
 }
 
 /// The state and caller of the server function being run.
-pub async fn current_caller() -> Result<(crate::server::AppState, Caller), AppError> {
-    let state = leptos::prelude::expect_context::<crate::server::AppState>();
+pub async fn current_caller() -> Result<(crate::platform::state::AppState, Caller), AppError> {
+    let state = leptos::prelude::expect_context::<crate::platform::state::AppState>();
     let parts = request_parts()?;
     let caller = request_caller(&state.db, &parts).await?;
     Ok((state, caller))
@@ -177,7 +180,7 @@ pub fn current_session() -> Result<AuthSession, AppError> {
 /// After a plain HTML form post (JavaScript off), sends the browser on to
 /// `path`; programs and the hydrated app get the JSON answer instead.
 pub fn redirect_form_post(path: &str) {
-    if request_parts().is_ok_and(|parts| crate::server::is_form_post(&parts)) {
+    if request_parts().is_ok_and(|parts| crate::error::is_form_post(&parts)) {
         leptos_axum::redirect(path);
     }
 }

@@ -1,6 +1,6 @@
 //! Users, roles, wards, sign-in and API tokens. The types and rules here are
 //! shared by server and browser; `users`, `wards`, `tokens`, `sign_in`,
-//! `access`, `audit` and `setup` are the only code that touches the
+//! `access`, `audit`, `setup` and `session_store` are the only code that touches the
 //! account tables.
 
 #[cfg(feature = "ssr")]
@@ -13,6 +13,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod entity;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod setup;
 #[cfg(feature = "ssr")]

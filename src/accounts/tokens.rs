@@ -16,8 +16,8 @@ use super::wards::{check_ward_ids, linked_wards};
 use super::{ApiToken, AuditAction, Caller, CreatedToken, Principal, Role, WardScope, token_key};
 use super::{access, audit, ward_links};
 use crate::error::AppError;
-use crate::live::events;
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
+use crate::platform::events;
 use crate::vocabulary::Vocabulary;
 
 /// A new API token as an administrator enters it.

@@ -15,8 +15,8 @@ use super::wards::{check_ward_ids, conflict_or, linked_wards};
 use super::{AuditAction, Caller, CurrentUser, Principal, Role, UserAccount, WardScope, user_key};
 use super::{access, audit, ward_links};
 use crate::error::{AppError, FieldError};
-use crate::live::events;
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
+use crate::platform::events;
 use crate::vocabulary::Vocabulary;
 
 /// A new user account as an administrator enters it.

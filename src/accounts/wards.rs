@@ -1,5 +1,7 @@
 //! Wards: listing them, and adding and renaming them (administrators).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -11,7 +13,7 @@ use super::entity::ward;
 use super::rules::{self, Checks};
 use super::{AuditAction, Caller, Ward};
 use crate::error::{AppError, FieldError};
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
 
 /// The wards to link: none for "all wards", else sorted without repeats.
 pub(super) fn linked_wards(all_wards: bool, mut ids: Vec<i32>) -> Vec<i32> {
@@ -43,6 +45,16 @@ pub async fn list_wards(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<
             id: w.id,
             name: w.name,
         })
+        .collect())
+}
+
+/// The name of every ward, by id, for showing where a patient lies.
+pub async fn ward_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>, AppError> {
+    Ok(ward::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.name))
         .collect())
 }
 

@@ -19,7 +19,7 @@ pub const SAVED_KEY: &str = "display";
 /// Errors: 401 bad token.
 #[server(prefix = "/api", endpoint = "settings/display", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn display_settings() -> Result<Display, AppError> {
-    let state = expect_context::<crate::server::AppState>();
+    let state = expect_context::<crate::platform::state::AppState>();
     // Signed out, the defaults; a bad token is still refused.
     let anonymous = !auth::request_parts()?
         .headers
@@ -41,6 +41,6 @@ pub async fn save_display_settings(
 ) -> Result<Display, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::save(&state.db, &caller, display).await?;
-    auth::redirect_form_post(&crate::ui::form::saved_page("/settings", SAVED_KEY));
+    auth::redirect_form_post(&crate::address::saved_page("/settings", SAVED_KEY));
     Ok(saved)
 }

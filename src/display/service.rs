@@ -5,10 +5,11 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{DatabaseConnection, EntityTrait, Set};
 
 use super::entity::preference;
-use super::{Clock, Display, DisplayInput, TemperatureUnit, zones};
+use super::{Clock, Display, DisplayInput, TemperatureUnit};
 use crate::accounts::Caller;
 use crate::error::AppError;
 use crate::vocabulary::Vocabulary;
+use crate::zones;
 
 /// What users who chose nothing see: °C and a 24-hour clock.
 pub fn hospital() -> Display {

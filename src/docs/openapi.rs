@@ -121,7 +121,7 @@ struct Entry {
 /// `body` as the arguments `F` (each value of its JSON type, errors naming
 /// the field), encoded as the form `F` is read from.
 fn read_json<F: DeserializeOwned + Serialize + ToSchema>(body: &[u8]) -> Result<String, AppError> {
-    let arguments: F = crate::server::json_body::arguments(body)?;
+    let arguments: F = crate::platform::arguments::arguments(body)?;
     serde_qs::to_string(&arguments)
         .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))
 }
@@ -450,7 +450,7 @@ pub fn document() -> OpenApi {
         .paths(paths.build())
         .components(Some(components.build()))
         .build();
-    doc.merge(<crate::server::health::Routes as utoipa::OpenApi>::openapi());
+    doc.merge(<crate::system::health::Routes as utoipa::OpenApi>::openapi());
     doc
 }
 

@@ -13,9 +13,9 @@ use crate::notifications::api as notifications_api;
 use crate::notifications::service as notifications;
 use crate::patients::api as patients_api;
 use crate::patients::service as patients;
+use crate::platform::state::AppState;
 use crate::rounds::api as rounds_api;
 use crate::rounds::service as rounds;
-use crate::server::AppState;
 
 /// The actions of each stream that are not subscriptions.
 pub const ACTIONS: &[(&str, &[&str])] = &[
@@ -32,7 +32,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
 /// Reads the arguments of a REST twin from the payload.
 fn args<T: DeserializeOwned + utoipa::ToSchema>(payload: &Value) -> Result<T, AppError> {
     let body = serde_json::to_vec(payload).map_err(|e| AppError::internal("payload", e))?;
-    crate::server::json_body::arguments(&body)
+    crate::platform::arguments::arguments(&body)
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value, AppError> {

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use super::ui::{Connection, LiveFeed};
-use super::{CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame};
+use crate::platform::frames::{CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame};
 
 /// The first wait before reopening, and the longest.
 const FIRST_DELAY_MS: f64 = 500.0;

@@ -18,23 +18,25 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use super::bus::{Bus, Interest, Outbox, Outgoing};
-use super::events::{self, Column};
-use super::{
-    CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame, MAX_FRAME_BYTES, Request, STREAMS, actions, tickets,
-};
+use super::{actions, tickets};
 use crate::accounts::access::{self, Credential};
 use crate::accounts::{Caller, WardScope, auth};
 use crate::error::AppError;
 use crate::history::service::actor_name;
-use crate::server::AppState;
+use crate::platform::bus::{Bus, Interest, Outbox, Outgoing};
+use crate::platform::events::{self, Column};
+use crate::platform::frames::{
+    CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame, MAX_FRAME_BYTES, Request, STREAMS,
+};
+use crate::platform::state::AppState;
 
 /// How often the server pings; a socket silent for `DEAD_AFTER` is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const DEAD_AFTER: Duration = Duration::from_secs(60);
 /// The longest a socket stays open: a session's idle lifetime. Then the
 /// client opens a new one, which is authenticated afresh.
-const LIFETIME: Duration = Duration::from_secs(crate::server::SESSION_IDLE_HOURS as u64 * 3600);
+const LIFETIME: Duration =
+    Duration::from_secs(crate::accounts::auth::SESSION_IDLE_HOURS as u64 * 3600);
 /// The actions that change data, whose answers are remembered per `request_id`.
 const WRITES: [&str; 4] = ["create", "update", "patch", "delete"];
 /// How many answers to writes a socket remembers for retries.
@@ -54,7 +56,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
     parts: Parts,
 ) -> Response {
-    if !crate::server::origin::from_this_site(&parts.headers, &state.live.allowed_origins) {
+    if !crate::platform::origin::from_this_site(&parts.headers, &state.live.allowed_origins) {
         return AppError::Forbidden("This page's origin may not open a live connection.".into())
             .into_response();
     }
@@ -378,7 +380,7 @@ impl Connection {
         let user = self.caller.user_id();
         Ok(missed
             .into_iter()
-            .filter(|e| e.visible_to(&self.caller.wards, user))
+            .filter(|e| e.visible_to(|ward| self.caller.wards.includes(ward), user))
             .collect())
     }
 
@@ -432,7 +434,10 @@ impl Connection {
             Outgoing::Presence(presence) => self.send(socket, &Frame::Presence(presence)).await,
             Outgoing::Event(delivery) => {
                 let event = &delivery.event;
-                if !event.visible_to(&self.caller.wards, self.caller.user_id()) {
+                if !event.visible_to(
+                    |ward| self.caller.wards.includes(ward),
+                    self.caller.user_id(),
+                ) {
                     return true;
                 }
                 let mut wanted = false;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{Event, Presence};
+use crate::platform::frames::{Event, Presence};
 
 /// The state of the tab's live connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

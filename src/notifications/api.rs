@@ -68,6 +68,6 @@ pub async fn save_notification_preferences(
 ) -> Result<Vec<Preference>, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let saved = service::set_preferences(&state.db, &caller, &enabled).await?;
-    auth::redirect_form_post(&crate::ui::form::saved_page("/settings", SAVED_KEY));
+    auth::redirect_form_post(&crate::address::saved_page("/settings", SAVED_KEY));
     Ok(saved)
 }

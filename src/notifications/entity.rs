@@ -40,22 +40,3 @@ pub mod opt_out {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
-
-pub mod reminder {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "round_reminders")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub patient_id: i32,
-        pub due_at: DateTimeUtc,
-        pub created_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}

@@ -6,8 +6,6 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
-pub mod reminders;
-#[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
 
@@ -16,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::rounds::WarningSign;
-use crate::rounds::news2::Band;
-use crate::rounds::phase::Phase;
+use crate::rules::WarningSign;
+use crate::rules::news2::Band;
+use crate::rules::phase::Phase;
 use crate::vocabulary::Vocabulary;
 
 /// What a notification is about.

@@ -13,10 +13,9 @@ use super::entity::{notification, opt_out};
 use super::{Alert, Kind, Notification, NotificationPage, Preference};
 use crate::accounts::{Caller, Role, users::users_of_ward};
 use crate::error::AppError;
-use crate::live::events::{self, Audience};
 use crate::paging::{fetch_page, paging};
-use crate::patients::entity as patient;
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
+use crate::platform::events::{self, Audience};
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 const DEFAULT_PER_PAGE: u64 = 50;
@@ -33,12 +32,19 @@ fn notification_of(m: notification::Model) -> Notification {
     }
 }
 
+/// The patient an alert is about, and its ward (who may see it).
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    pub patient_id: i32,
+    pub ward_id: i32,
+}
+
 /// Who receives an alert about a patient: active users who may see it and
 /// have not opted out of the kind; round reminders go to those who can
 /// record rounds.
 async fn recipients(
     txn: &DatabaseTransaction,
-    patient: &patient::Model,
+    patient: About,
     kind: Kind,
 ) -> Result<Vec<i32>, AppError> {
     let roles: Vec<Role> = match kind {
@@ -63,7 +69,7 @@ async fn recipients(
 /// pushes it; returns how many were stored.
 pub async fn notify(
     txn: &DatabaseTransaction,
-    patient: &patient::Model,
+    patient: About,
     alert: &Alert,
 ) -> Result<usize, AppError> {
     let users = recipients(txn, patient, alert.kind).await?;
@@ -72,7 +78,7 @@ pub async fn notify(
         let model = notification::ActiveModel {
             user_id: Set(user_id),
             kind: Set(alert.kind.code().to_owned()),
-            patient_id: Set(Some(patient.id)),
+            patient_id: Set(Some(patient.patient_id)),
             message: Set(alert.message.clone()),
             reason: Set(alert.reason.clone()),
             created_at: Set(now),
@@ -83,7 +89,7 @@ pub async fn notify(
         .await?;
         let audience = Audience::User {
             user_id,
-            patient_id: Some(patient.id),
+            patient_id: Some(patient.patient_id),
         };
         events::append(
             txn,

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::rules::{Checks, check_name};
-use crate::display::Zone;
 use crate::error::{AppError, FieldError};
-use crate::rounds::{FUTURE_TOLERANCE_MINUTES, parse_time};
+use crate::rules::{FUTURE_TOLERANCE_MINUTES, parse_time};
 use crate::vocabulary::Vocabulary;
+use crate::zones::Zone;
 
 /// Sex as recorded at admission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -253,15 +253,15 @@ pub struct Patient {
 /// dashboard (the report recomputes it with every reason).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StoredStatus {
-    pub phase: Option<crate::rounds::phase::Phase>,
+    pub phase: Option<crate::rules::phase::Phase>,
     pub phase_reason: Option<String>,
     pub phase_since: Option<DateTime<Utc>>,
     /// The phase was set by hand.
     pub manual: bool,
     pub news2_total: Option<u8>,
-    pub news2_band: Option<crate::rounds::news2::Band>,
+    pub news2_band: Option<crate::rules::news2::Band>,
     /// The newest value of each NEWS2 parameter.
-    pub observations: crate::rounds::news2::Observations,
+    pub observations: crate::rules::news2::Observations,
     pub last_round_at: Option<DateTime<Utc>>,
 }
 
@@ -276,11 +276,11 @@ impl Patient {
     /// Whether the patient needs a clinician's eye now: in the critical
     /// phase, a NEWS2 band above low, or a round overdue.
     pub fn needs_attention(&self, now: DateTime<Utc>) -> bool {
-        self.status.phase == Some(crate::rounds::phase::Phase::Critical)
+        self.status.phase == Some(crate::rules::phase::Phase::Critical)
             || self
                 .status
                 .news2_band
-                .is_some_and(|b| b > crate::rounds::news2::Band::Low)
+                .is_some_and(|b| b > crate::rules::news2::Band::Low)
             || self.round_overdue(now)
     }
 

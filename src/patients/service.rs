@@ -13,21 +13,21 @@ use sea_orm::{
 
 use super::entity;
 use super::{Patient, PatientInput, PatientValues, Sex, Status, StoredStatus};
-use crate::accounts::entity::ward;
+use crate::accounts::wards::ward_names;
 use crate::accounts::{Caller, WardScope};
-use crate::display::zones;
 use crate::error::{AppError, FieldError};
 use crate::history::service::{self as history, Subject};
-use crate::live::events::{self, Audience};
-use crate::notifications::service::notify;
+use crate::notifications::service::{About, notify};
 use crate::notifications::{Alert, Kind, Snapshot};
 use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
-use crate::rounds::ClinicalStatus;
-use crate::rounds::news2::Band;
-use crate::rounds::parse_time;
-use crate::rounds::phase::{ManualPhase, Phase};
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
+use crate::platform::events::{self, Audience};
+use crate::rules::ClinicalStatus;
+use crate::rules::news2::Band;
+use crate::rules::parse_time;
+use crate::rules::phase::{ManualPhase, Phase};
 use crate::vocabulary::Vocabulary;
+use crate::zones;
 
 const DEFAULT_PER_PAGE: u64 = 25;
 /// Changes shown on one page of a patient's history.
@@ -66,15 +66,6 @@ pub async fn visible(
         .await?
         .filter(|p| caller.wards.includes(p.ward_id))
         .ok_or_else(|| not_found(id))
-}
-
-async fn ward_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>, AppError> {
-    Ok(ward::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w.name))
-        .collect())
 }
 
 fn values_of(m: &entity::Model) -> PatientValues {
@@ -215,7 +206,10 @@ async fn announce(
     };
     notify(
         txn,
-        model,
+        About {
+            patient_id: model.id,
+            ward_id: model.ward_id,
+        },
         &Alert {
             kind,
             message,
@@ -345,6 +339,15 @@ pub async fn admitted(
     list(db, caller, query).await
 }
 
+/// Every admitted patient, for the server's own checks (no caller: they
+/// are not shown to anyone as such).
+pub async fn all_admitted(db: &DatabaseConnection) -> Result<Vec<entity::Model>, AppError> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::DischargedAt.is_null())
+        .all(db)
+        .await?)
+}
+
 /// One patient.
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Patient, AppError> {
     let model = visible(db, caller, id).await?;
@@ -436,7 +439,7 @@ pub async fn discharge(
             )
         })?,
     };
-    if at > now + chrono::Duration::minutes(crate::rounds::FUTURE_TOLERANCE_MINUTES) {
+    if at > now + chrono::Duration::minutes(crate::rules::FUTURE_TOLERANCE_MINUTES) {
         return Err(AppError::invalid(
             "discharged_at",
             "must not be in the future",
@@ -469,7 +472,8 @@ pub async fn discharge(
     commit_change(txn, "update", model).await
 }
 
-/// Deletes a patient and its rounds; the history is kept (administrators).
+/// Deletes a patient; its rounds go with it (the database cascades), the
+/// history is kept (administrators).
 pub async fn delete(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -481,7 +485,6 @@ pub async fn delete(
     let txn = begin_write(db).await?;
     let existing = visible(&txn, caller, id).await?;
     let before = values_of(&existing);
-    crate::rounds::service::delete_of_patient(&txn, id).await?;
     entity::Entity::delete_by_id(id).exec(&txn).await?;
     let subject = Subject::patient(id);
     history::record(

@@ -5,9 +5,10 @@ use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ClinicalStatus, Round, RoundInput};
+use super::Round;
 use crate::error::AppError;
 use crate::paging::Page;
+use crate::rules::{ClinicalStatus, RoundInput};
 #[cfg(feature = "ssr")]
 use crate::vocabulary::Vocabulary;
 #[cfg(feature = "ssr")]
@@ -20,7 +21,7 @@ pub(crate) fn optional_time(
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
     text.filter(|t| !t.trim().is_empty())
         .map(|t| {
-            super::parse_time(&t, crate::display::zones::hospital()).ok_or_else(|| {
+            crate::rules::parse_time(&t, crate::zones::hospital()).ok_or_else(|| {
                 AppError::invalid(
                     field,
                     "must be a date and time such as 2026-11-30T14:05 (the hospital's time) or RFC 3339",

@@ -7,9 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::RoundValues;
-use super::news2::{Observations, news2_total};
-use crate::display::Zone;
+use crate::rules::RoundValues;
+use crate::rules::news2::{Observations, news2_total};
+use crate::zones::Zone;
 
 /// Points per chart unless asked otherwise (one per 6 units of a chart 720
 /// wide), and the most allowed.
@@ -135,7 +135,7 @@ const OUTPUT: [&str; 4] = [
 /// What fluids are summed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FluidPeriods {
-    /// The 8-hour shifts from 06:00, 14:00 and 22:00, as [`super::Shift`] has them.
+    /// The 8-hour shifts from 06:00, 14:00 and 22:00, as [`crate::rules::Shift`] has them.
     Shift,
     /// Days from midnight.
     Day,

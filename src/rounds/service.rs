@@ -10,23 +10,24 @@ use sea_orm::{
 };
 
 use super::entity;
-use super::news2::{self, Observations};
-use super::{
-    ClinicalStatus, Consciousness, MAX_BATCH_ROUNDS, NUMERIC_FIELDS, Round, RoundInput,
-    RoundValues, Shift, WarningSign, phase, series,
-};
+use super::{MAX_BATCH_ROUNDS, Round, series};
 use crate::accounts::Caller;
-use crate::display::zones;
 use crate::error::AppError;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
-use crate::live::events::{self, Audience};
-use crate::notifications::service::notify;
+use crate::notifications::service::{About, notify};
 use crate::notifications::{Snapshot, alerts};
 use crate::paging::{Page, fetch_page, paging};
 use crate::patients::service::visible;
-use crate::server::db::begin_write;
+use crate::platform::db::begin_write;
+use crate::platform::events::{self, Audience};
+use crate::rules::news2::{self, Observations};
+use crate::rules::{
+    ClinicalStatus, Consciousness, NUMERIC_FIELDS, RoundInput, RoundValues, Shift, WarningSign,
+    phase,
+};
 use crate::vocabulary::Vocabulary;
+use crate::zones;
 
 const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -547,8 +548,12 @@ async fn reassess(
         new_signs,
     );
     let patient = crate::patients::service::store_status(txn, patient, &status, newest).await?;
+    let about = About {
+        patient_id: patient.id,
+        ward_id: patient.ward_id,
+    };
     for alert in &found {
-        notify(txn, &patient, alert).await?;
+        notify(txn, about, alert).await?;
     }
     Ok(status)
 }
@@ -648,16 +653,4 @@ pub async fn charts(
         patient.spo2_scale2,
         zones::hospital(),
     ))
-}
-
-/// Removes every round of a patient that is being deleted.
-pub async fn delete_of_patient(
-    txn: &impl ConnectionTrait,
-    patient_id: i32,
-) -> Result<(), AppError> {
-    entity::Entity::delete_many()
-        .filter(entity::Column::PatientId.eq(patient_id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }

@@ -1,11 +1,11 @@
 //! Configuration from environment variables and arguments, with safe defaults.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use leptos::config::{LeptosOptions, get_configuration};
 
 use crate::accounts::setup::FirstAdmin;
+use crate::platform::StartupError;
 
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";
@@ -20,23 +20,6 @@ pub enum Command {
     Serve,
     /// Add the demo accounts and patients (generated from `seed`), then exit.
     Seed { seed: u64 },
-}
-
-/// Why the server could not start; each prints as one line naming the problem.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error("configuration: {0}")]
-    Config(String),
-    #[error("database: {0}")]
-    Database(String),
-    #[error("database migration failed: {0}")]
-    Migration(String),
-    #[error("accounts: {0}")]
-    Accounts(String),
-    #[error("cannot listen on {0}: {1}")]
-    Listen(SocketAddr, std::io::Error),
-    #[error("server stopped with an error: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Everything the server needs to know before it starts.
@@ -165,7 +148,7 @@ impl Config {
                 .map(|o| o.trim().trim_end_matches('/').to_owned())
                 .filter(|o| !o.is_empty())
                 .collect(),
-            trusted_proxies: super::client::parse_trusted(
+            trusted_proxies: crate::platform::client::parse_trusted(
                 &std::env::var("VITALBOARD_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(StartupError::Config)?,
@@ -190,7 +173,7 @@ fn env_time_zone() -> Result<String, StartupError> {
     if name.is_empty() {
         return Ok(DEFAULT_TIME_ZONE.into());
     }
-    if crate::display::zones::exists(name) {
+    if crate::zones::exists(name) {
         Ok(name.to_owned())
     } else {
         Err(StartupError::Config(format!(

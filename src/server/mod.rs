@@ -1,16 +1,10 @@
-//! Server-only plumbing: configuration, database, sessions, router and start-up.
+//! The server put together: configuration, sessions, middleware, the
+//! router over every feature's doors, start-up and the sweeps.
 
-pub mod client;
 pub mod config;
-pub mod db;
 mod headers;
-pub mod health;
 pub mod idempotency;
 pub mod json_body;
-pub mod origin;
-pub mod session_store;
-pub mod state;
-pub mod tasks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -30,28 +24,17 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+pub use crate::accounts::auth::SESSION_IDLE_HOURS;
 use crate::accounts::auth::{Backend, require_sign_in};
+use crate::accounts::session_store::DbSessionStore;
 use crate::accounts::setup::ensure_admin;
 use crate::app::{App, shell};
-use crate::live::bus::Bus;
-pub use config::{Config, StartupError};
-use session_store::DbSessionStore;
-pub use state::AppState;
-
-/// How long a session lasts without use.
-pub const SESSION_IDLE_HOURS: i64 = 12;
+use crate::platform::bus::Bus;
+pub use crate::platform::state::AppState;
+pub use crate::platform::{StartupError, db};
+pub use config::Config;
 /// How often expired sessions and old events are deleted.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
-
-/// Whether a request is a plain HTML form post (JavaScript off): the
-/// browser then expects a redirect, not a JSON answer.
-pub fn is_form_post(parts: &axum::http::request::Parts) -> bool {
-    parts
-        .headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
 
 /// Refuses a state-changing request that rides on the session cookie but
 /// was sent by a page of another origin (another port or a sibling
@@ -71,7 +54,7 @@ async fn same_site_writes(
         || request
             .headers()
             .contains_key(axum::http::header::AUTHORIZATION)
-        || origin::from_this_site(request.headers(), &state.live.allowed_origins)
+        || crate::platform::origin::from_this_site(request.headers(), &state.live.allowed_origins)
     {
         return next.run(request).await;
     }
@@ -164,7 +147,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
     let router = Router::new()
-        .route("/healthz", get(health::healthz))
+        .route("/healthz", get(crate::system::health::healthz))
         .route("/ws", get(crate::live::socket::upgrade))
         .route(
             OPENAPI_PATH,
@@ -222,7 +205,7 @@ fn failed(detail: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Re
 /// Connects the database, applies migrations, makes sure an administrator
 /// (and in demo mode the demo accounts) exist, and builds the state.
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
-    crate::display::zones::set_hospital(&config.time_zone).map_err(StartupError::Config)?;
+    crate::zones::set_hospital(&config.time_zone).map_err(StartupError::Config)?;
     let db = db::connect(&config.database_url).await?;
     if config.demo {
         seed(&db, crate::demo::DEFAULT_SEED).await?;
@@ -242,11 +225,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     bus.start(db.clone(), config.redis_url.clone(), config.event_poll)
         .await
         .map_err(|e| StartupError::Config(format!("live updates cannot start: {e}")))?;
-    crate::notifications::reminders::start(db.clone(), config.reminder_check);
+    crate::rounds::reminders::start(db.clone(), config.reminder_check);
     Ok(AppState {
         leptos_options: config.leptos.clone(),
         db,
-        live: state::Live {
+        live: crate::platform::state::Live {
             bus,
             allowed_origins: std::sync::Arc::new(config.allowed_origins.clone()),
         },
@@ -283,7 +266,7 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
         .await
         .map_err(|e| StartupError::Listen(addr, e))?;
     let db = state.db.clone();
-    tasks::supervise("the sweep of old sessions and events", move || {
+    crate::platform::tasks::supervise("the sweep of old sessions and events", move || {
         sweep(DbSessionStore::new(db.clone()), db.clone())
     });
     tracing::info!(
@@ -309,7 +292,7 @@ async fn sweep(store: DbSessionStore, db: sea_orm::DatabaseConnection) {
         if let Err(e) = store.delete_expired().await {
             tracing::warn!("could not delete expired sessions: {e}");
         }
-        if let Err(e) = crate::live::events::prune(&db).await {
+        if let Err(e) = crate::platform::events::prune(&db).await {
             tracing::warn!("could not delete old events: {e}");
         }
         if let Err(e) = crate::accounts::sign_in::prune(&db, chrono::Utc::now()).await {

@@ -3,7 +3,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{DatabaseStatus, StatusReport};
 use crate::error::AppError;
-use crate::server::db::backend_name;
+use crate::platform::db::backend_name;
 
 /// Asks the database whether it answers and how far its schema is migrated.
 pub async fn status(db: &DatabaseConnection) -> Result<StatusReport, AppError> {

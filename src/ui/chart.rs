@@ -7,9 +7,10 @@
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
+use crate::display::Display;
 use crate::display::ui::use_display;
-use crate::display::{Display, Zone};
 use crate::rounds::series::{FluidPeriod, Point};
+use crate::zones::Zone;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 264.0;

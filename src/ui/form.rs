@@ -36,7 +36,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView 
 /// (`pulse_per_min` → `Pulse`), else words (`ward_ids` → `Wards`,
 /// `display_name` → `Display name`).
 pub fn field_label(field: &str) -> String {
-    if let Some(spec) = crate::rounds::NUMERIC_FIELDS
+    if let Some(spec) = crate::rules::NUMERIC_FIELDS
         .iter()
         .find(|f| f.name == field)
     {
@@ -98,12 +98,6 @@ where
         (matches!(action.value().get(), Some(Ok(_))) || returned())
             .then(|| view! { <span class="saved" role="status">"Saved."</span> })
     }
-}
-
-/// The page a plain form post of a settings form returns to, which then
-/// says it was saved (see `saved_notice`).
-pub fn saved_page(path: &str, key: &str) -> String {
-    format!("{path}?saved={key}")
 }
 
 /// Counts the successes of `action` into `changes`, so lists keyed on it

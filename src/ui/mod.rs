@@ -7,4 +7,3 @@ pub mod layout;
 pub mod pager;
 pub mod settings;
 pub mod time;
-pub mod url;

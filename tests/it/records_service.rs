@@ -7,8 +7,8 @@ use vitalboard::accounts::{Caller, entity::user};
 use vitalboard::error::AppError;
 use vitalboard::patients::service::{self as patients, ListQuery};
 use vitalboard::patients::{PatientInput, Status};
-use vitalboard::rounds::RoundInput;
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
+use vitalboard::rules::RoundInput;
 
 use crate::support::{TestServer, every_database};
 
@@ -204,8 +204,8 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
             other => panic!("expected invalid, got {other:?}"),
         }
         let query = |from: Option<&str>, to: Option<&str>| RangeQuery {
-            from: from.map(|t| vitalboard::rounds::parse_time(t, &Default::default()).unwrap()),
-            to: to.map(|t| vitalboard::rounds::parse_time(t, &Default::default()).unwrap()),
+            from: from.map(|t| vitalboard::rules::parse_time(t, &Default::default()).unwrap()),
+            to: to.map(|t| vitalboard::rules::parse_time(t, &Default::default()).unwrap()),
             ..Default::default()
         };
         let all = rounds::list(conn, &nurse, p, query(None, None))

@@ -12,8 +12,8 @@ use crate::error::AppError;
 use crate::live::ui::watch_stream;
 use crate::patients::Patient;
 use crate::patients::api::admitted_patients;
-use crate::rounds::phase::Phase;
 use crate::rounds::ui::status::band_class;
+use crate::rules::phase::Phase;
 use crate::system::ui::SystemStatusCard;
 use crate::ui::time::ago;
 
@@ -177,7 +177,7 @@ fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
     let urgent = p.status.phase == Some(Phase::Critical)
         || p.status
             .news2_band
-            .is_some_and(|b| b >= crate::rounds::news2::Band::Medium);
+            .is_some_and(|b| b >= crate::rules::news2::Band::Medium);
     let place = match &p.values.bed {
         Some(bed) => format!("{} · bed {bed}", p.ward_name),
         None => p.ward_name.clone(),

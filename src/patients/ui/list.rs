@@ -4,12 +4,12 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::can_write;
+use crate::address::percent_encode;
 use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::watch_stream;
 use crate::patients::api::list_patients;
 use crate::patients::{Patient, Status};
 use crate::ui::pager::Pager;
-use crate::ui::url::percent_encode;
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// The patients list: search by name or number, admitted or discharged, paged.

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::display::TemperatureUnit;
 use crate::display::ui::{display_ready, use_display};
 use crate::rounds::api::patient_charts;
-use crate::rounds::phase::FEVER_C;
 use crate::rounds::series::{Charts, Span};
+use crate::rules::phase::FEVER_C;
 use crate::ui::chart::{Axis, Chart, FluidChart, Line, Threshold};
 use crate::vocabulary::Vocabulary;
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::display::ui::HospitalTimeHint;
-use crate::rounds::{Consciousness, Group, NUMERIC_FIELDS, RoundInput, Shift, WarningSign};
+use crate::rules::{Consciousness, Group, NUMERIC_FIELDS, RoundInput, Shift, WarningSign};
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 const GROUPS: [(Group, &str); 4] = [

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
 use crate::display::ui::use_display;
-use crate::rounds::ClinicalStatus;
-use crate::rounds::news2::Band;
-use crate::rounds::phase::Phase;
+use crate::rules::ClinicalStatus;
+use crate::rules::news2::Band;
+use crate::rules::phase::Phase;
 
 /// The CSS class of a band's colour.
 pub fn band_class(band: Band) -> &'static str {

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::display::ui::use_display;
-use crate::rounds::{NUMERIC_FIELDS, Round, RoundValues};
+use crate::rounds::Round;
+use crate::rules::{NUMERIC_FIELDS, RoundValues};
 use crate::vocabulary::Vocabulary;
 
 fn show<T: ToString>(value: Option<T>) -> String {
@@ -105,7 +106,7 @@ fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
 pub fn latest_values(
     rounds: &[Round],
 ) -> Vec<(
-    &'static crate::rounds::FieldSpec,
+    &'static crate::rules::FieldSpec,
     f64,
     chrono::DateTime<chrono::Utc>,
 )> {

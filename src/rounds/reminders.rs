@@ -6,18 +6,35 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, SqlErr};
 
-use super::entity::reminder;
-use super::service::notify;
-use super::{Alert, Kind};
 use crate::display::service::hospital;
 use crate::error::AppError;
-use crate::live::events;
-use crate::patients::entity as patient;
-use crate::server::db::begin_write;
+use crate::notifications::service::{About, notify};
+use crate::notifications::{Alert, Kind};
+use crate::patients::service::all_admitted;
+use crate::platform::db::begin_write;
+use crate::platform::events;
+
+/// The due times already noticed, one row per (patient, due time).
+mod reminder {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "round_reminders")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub patient_id: i32,
+        pub due_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
 
 /// The newest due time that has passed: the last round (or the admission)
 /// plus whole monitoring intervals. `None` while the first is still ahead.
@@ -35,10 +52,7 @@ pub fn last_due(
 /// newly noticed.
 pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
     let display = hospital();
-    let admitted = patient::Entity::find()
-        .filter(patient::Column::DischargedAt.is_null())
-        .all(db)
-        .await?;
+    let admitted = all_admitted(db).await?;
     let mut noticed = 0;
     for p in admitted {
         let last = p.last_round_at.unwrap_or(p.admitted_at);
@@ -82,7 +96,11 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
                 display.time(due)
             ),
         };
-        notify(&txn, &p, &alert).await?;
+        let about = About {
+            patient_id: p.id,
+            ward_id: p.ward_id,
+        };
+        notify(&txn, about, &alert).await?;
         events::commit(txn).await?;
         noticed += 1;
     }
@@ -91,7 +109,7 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
 
 /// Checks every `every` until the process ends.
 pub fn start(db: DatabaseConnection, every: Duration) {
-    crate::server::tasks::supervise("the check for due rounds", move || {
+    crate::platform::tasks::supervise("the check for due rounds", move || {
         let db = db.clone();
         async move {
             let mut tick = tokio::time::interval(every);

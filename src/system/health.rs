@@ -1,11 +1,14 @@
+//! `GET /healthz`: whether this server and its database answer, for load
+//! balancers and monitors.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::state::AppState;
-use crate::system::{DatabaseStatus, service};
+use super::{DatabaseStatus, service};
+use crate::platform::state::AppState;
 
 /// What `GET /healthz` answers.
 #[derive(Debug, Serialize, ToSchema)]

@@ -10,7 +10,7 @@ use sea_orm::{
     DbErr, TransactionTrait,
 };
 
-use super::config::StartupError;
+use super::StartupError;
 
 /// Which database a `DATABASE_URL` points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

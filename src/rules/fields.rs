@@ -208,7 +208,7 @@ macro_rules! numeric_fields {
 
             /// The values as they would be typed into the form again, times
             /// in `zone`.
-            pub fn to_input(&self, zone: &crate::display::Zone) -> RoundInput {
+            pub fn to_input(&self, zone: &crate::zones::Zone) -> RoundInput {
                 RoundInput {
                     measured_at: Some(zone.local(self.measured_at).format("%Y-%m-%dT%H:%M:%S").to_string()),
                     shift: Some(self.shift.code().to_owned()),

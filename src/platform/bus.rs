@@ -14,11 +14,10 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use axum::extract::ws::Utf8Bytes;
 
-use super::events::{self, Model as StoredEvent};
-use super::{Frame, Presence};
-use crate::accounts::access::ACCESS_STREAM;
+use super::events::{self, ACCESS_STREAM, Model as StoredEvent};
+use super::frames::{Frame, Presence};
 use crate::error::AppError;
-use crate::server::tasks::supervise;
+use crate::platform::tasks::supervise;
 
 /// How many pushes may wait for one socket before it is told to resync.
 pub const OUTBOX_CAPACITY: usize = 1024;

@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use crate::live::bus::Bus;
+use crate::platform::bus::Bus;
 
 /// Shared by every request: site settings, the database pool and the
 /// live sockets.

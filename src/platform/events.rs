@@ -10,9 +10,11 @@ use sea_orm::{Condition, DatabaseTransaction, DbBackend, QueryOrder, QuerySelect
 use serde::Serialize;
 use tokio::sync::watch;
 
-use super::Event;
-use crate::accounts::WardScope;
+use super::frames::Event;
 use crate::error::AppError;
+
+/// The stream of the events that tell servers someone's access changed.
+pub const ACCESS_STREAM: &str = "access";
 
 /// How long events are kept for clients that resume.
 pub const RETENTION_DAYS: i64 = 7;
@@ -50,11 +52,12 @@ impl Model {
         }
     }
 
-    /// Whether a caller with these wards (and user id) may receive it.
-    pub fn visible_to(&self, wards: &WardScope, user_id: Option<i32>) -> bool {
+    /// Whether a caller who sees the wards `sees_ward` accepts (and has
+    /// this user id) may receive it.
+    pub fn visible_to(&self, sees_ward: impl Fn(i32) -> bool, user_id: Option<i32>) -> bool {
         match (self.user_id, self.ward_id) {
             (Some(owner), _) => user_id == Some(owner),
-            (None, Some(ward)) => wards.includes(ward),
+            (None, Some(ward)) => sees_ward(ward),
             (None, None) => false,
         }
     }
