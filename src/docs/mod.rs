@@ -27,10 +27,21 @@ pub struct OperationDoc {
     pub output: String,
 }
 
+/// The live socket's messages as the API page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SocketDoc {
+    /// The JSON Schema of a request, pretty-printed: one choice per stream
+    /// and action.
+    pub request: String,
+    /// The JSON Schema of every frame the server sends, pretty-printed.
+    pub frames: String,
+}
+
 /// The reference shown on the API page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Reference {
     pub operations: Vec<OperationDoc>,
+    pub socket: SocketDoc,
 }
 
 /// The live socket's frames, each with what it shows.
@@ -53,7 +64,7 @@ pub const SOCKET_EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "Record a round over the socket: the same arguments, checks and errors as POST /api/rounds/record.",
-        r#"{"stream":"rounds","payload":{"action":"create","request_id":2,"patient_id":7,"round":{"temperature_c":51}}}"#,
+        r#"{"stream":"rounds","payload":{"action":"record","request_id":2,"patient_id":7,"round":{"temperature_c":51}}}"#,
     ),
     (
         "An error reply: the REST error body under errors, and a message to show.",

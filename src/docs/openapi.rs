@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
 };
@@ -21,17 +22,22 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::accounts::api as accounts;
 use crate::display::api as display;
 use crate::docs::api as docs;
-use crate::docs::{OperationDoc, Reference};
+use crate::docs::{OperationDoc, Reference, SocketDoc};
 use crate::error::AppError;
+use crate::live::actions::{Action, Stream, SubscriptionArgs};
 use crate::live::api as live;
 use crate::notifications::api as notifications;
 use crate::patients::api as patients;
+use crate::platform::frames::Frame;
 use crate::rounds::api as rounds;
 use crate::system::api as system;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 /// Who may call an endpoint. Patient data is further limited to the
-/// caller's wards.
+/// caller's wards. Its code is the OpenAPI extension value `x-access`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Access {
     /// No sign-in needed.
     Anyone,
@@ -54,17 +60,6 @@ impl Access {
             Access::People => "signed-in users (not API tokens)",
             Access::Clinicians => "admin, clinician",
             Access::Admins => "admin",
-        }
-    }
-
-    /// The OpenAPI extension value that names it, `x-access`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Access::Anyone => "anyone",
-            Access::SignedIn => "signed-in",
-            Access::People => "people",
-            Access::Clinicians => "clinicians",
-            Access::Admins => "admins",
         }
     }
 
@@ -92,14 +87,6 @@ impl Access {
         }
     }
 }
-
-const ACCESS: [Access; 5] = [
-    Access::Anyone,
-    Access::SignedIn,
-    Access::People,
-    Access::Clinicians,
-    Access::Admins,
-];
 
 const BEARER: &str = "bearer";
 const SESSION: &str = "session";
@@ -503,59 +490,163 @@ fn resolved(
         other => other.clone(),
     }
 }
+/// The JSON Schema of an operation's arguments: its query parameters as
+/// one object for a `GET`, its body for a `POST`; none when it takes none.
+fn arguments_schema(method: &str, operation: &Value) -> Option<Value> {
+    if method != "get" {
+        let body = &operation["requestBody"]["content"]["application/json"]["schema"];
+        return (!body.is_null()).then(|| body.clone());
+    }
+    let parameters = operation["parameters"].as_array()?;
+    let properties: serde_json::Map<String, Value> = parameters
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["schema"].clone(),
+            )
+        })
+        .collect();
+    let required: Vec<&Value> = parameters
+        .iter()
+        .filter(|p| p["required"] == true)
+        .map(|p| &p["name"])
+        .collect();
+    (!properties.is_empty())
+        .then(|| json!({ "type": "object", "properties": properties, "required": required }))
+}
+
+/// The JSON Schema of a socket request: for each stream and action, the
+/// arguments of its REST twin as the document has them, or of a
+/// subscription.
+fn socket_request(value: &Value) -> Value {
+    let subscription = serde_json::to_value(SubscriptionArgs::schema()).unwrap_or_default();
+    let mut choices = Vec::new();
+    for stream in Stream::iter() {
+        let subscriptions = [Action::Subscribe, Action::Unsubscribe];
+        for &action in stream.actions().iter().chain(&subscriptions) {
+            let arguments = match action.rest_path(stream) {
+                Some(path) => value["paths"][&path]
+                    .as_object()
+                    .and_then(|item| item.iter().find_map(|(m, o)| arguments_schema(m, o)))
+                    .unwrap_or_else(|| json!({ "type": "object" })),
+                None => subscription.clone(),
+            };
+            choices.push(json!({
+                "title": format!("{} {}", stream.code(), action.code()),
+                "type": "object",
+                "required": ["stream", "payload"],
+                "properties": {
+                    "stream": { "const": stream.code() },
+                    "payload": { "allOf": [arguments, {
+                        "type": "object",
+                        "required": ["action"],
+                        "properties": {
+                            "action": { "const": action.code() },
+                            "request_id": {
+                                "description": "Echoed in the reply; a write sent again with the same id gets the first answer."
+                            }
+                        }
+                    }] }
+                }
+            }));
+        }
+    }
+    json!({ "oneOf": choices })
+}
+
+/// The JSON Schema of every frame the server sends on the socket.
+fn socket_frames() -> Value {
+    let mut components = Vec::new();
+    Frame::schemas(&mut components);
+    let components: serde_json::Map<String, Value> = components
+        .into_iter()
+        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
+        .collect();
+    let frame = serde_json::to_value(Frame::schema()).unwrap_or_default();
+    resolved(&frame, &Value::Object(components), 4)
+}
 
 /// The document as the API page shows it: each operation with its
 /// arguments and answer spelled out.
 pub fn reference(doc: &OpenApi) -> Reference {
     let value = serde_json::to_value(doc).unwrap_or_default();
     let schemas = &value["components"]["schemas"];
-    let pretty = |v: &serde_json::Value| {
-        serde_json::to_string_pretty(&resolved(v, schemas, 4)).unwrap_or_default()
-    };
+    let pretty =
+        |v: &Value| serde_json::to_string_pretty(&resolved(v, schemas, 4)).unwrap_or_default();
     let mut operations = Vec::new();
     for (path, item) in value["paths"].as_object().into_iter().flatten() {
         for (method, operation) in item.as_object().into_iter().flatten() {
-            let input = if method == "get" {
-                let parameters: serde_json::Map<String, serde_json::Value> =
-                    operation["parameters"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|p| {
-                            (
-                                p["name"].as_str().unwrap_or_default().to_owned(),
-                                p["schema"].clone(),
-                            )
-                        })
-                        .collect();
-                (!parameters.is_empty()).then(|| pretty(&serde_json::Value::Object(parameters)))
-            } else {
-                let body = &operation["requestBody"]["content"]["application/json"]["schema"];
-                (!body.is_null()).then(|| pretty(body))
-            };
             operations.push(OperationDoc {
                 method: method.to_uppercase(),
                 path: path.clone(),
                 summary: operation["summary"].as_str().unwrap_or_default().to_owned(),
                 description: operation["description"].as_str().map(str::to_owned),
-                access: ACCESS
-                    .iter()
-                    .find(|a| operation["x-access"].as_str() == Some(a.code()))
-                    .map_or("signed-in users", |a| a.label())
+                access: operation["x-access"]
+                    .as_str()
+                    .and_then(Access::parse)
+                    .map_or("signed-in users", Access::label)
                     .to_owned(),
-                input,
+                input: arguments_schema(method, operation).map(|a| pretty(&a)),
                 output: pretty(
                     &operation["responses"]["200"]["content"]["application/json"]["schema"],
                 ),
             });
         }
     }
-    Reference { operations }
+    Reference {
+        operations,
+        socket: SocketDoc {
+            request: pretty(&socket_request(&value)),
+            frames: serde_json::to_string_pretty(&socket_frames()).unwrap_or_default(),
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_socket_requests_take_their_rest_twins_arguments() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let request = socket_request(&doc);
+        let choices = request["oneOf"].as_array().unwrap();
+        let expected: usize = Stream::iter().map(|s| s.actions().len() + 2).sum();
+        assert_eq!(choices.len(), expected);
+        let correct = choices
+            .iter()
+            .find(|c| c["title"] == "rounds correct")
+            .expect("rounds correct");
+        let arguments = &correct["properties"]["payload"]["allOf"][0];
+        for field in ["id", "reason", "round"] {
+            assert!(
+                arguments["properties"][field].is_object(),
+                "{field}: {arguments}"
+            );
+        }
+        let list = choices
+            .iter()
+            .find(|c| c["title"] == "rounds list")
+            .unwrap();
+        let query = &list["properties"]["payload"]["allOf"][0];
+        assert!(query["properties"]["patient_id"].is_object(), "{query}");
+        assert_eq!(query["required"], json!(["patient_id"]));
+        let subscribe = choices
+            .iter()
+            .find(|c| c["title"] == "presence subscribe")
+            .unwrap();
+        assert!(subscribe["properties"]["payload"]["allOf"][0]["properties"]["since"].is_object());
+    }
+
+    #[test]
+    fn the_socket_frames_are_described() {
+        let frames = socket_frames().to_string();
+        for kind in ["welcome", "reply", "event", "presence", "resync"] {
+            assert!(frames.contains(&format!("\"{kind}\"")), "{kind}: {frames}");
+        }
+        assert!(!frames.contains("$ref"), "{frames}");
+    }
 
     #[test]
     fn describes_every_server_function_and_nothing_else() {

@@ -44,12 +44,14 @@ pub fn ApiPage() -> impl IntoView {
             </p>
             <p>
                 "Requests are JSON text frames "<code>"{\"stream\": …, \"payload\": {\"action\": …, \"request_id\": …}}"</code>
-                ". Streams: "<code>"patients"</code>" (list, retrieve, create, update, patch = discharge,
-                delete), "<code>"rounds"</code>" (list, retrieve, create, update = correct, delete), "
-                <code>"notifications"</code>" and "<code>"presence"</code>"; each also takes "
+                ". Streams: "<code>"patients"</code>" (list, get, create, update, discharge, delete), "
+                <code>"rounds"</code>" (list, get, record, correct, delete), "<code>"notifications"</code>
+                " (list, read) and "<code>"presence"</code>"; each also takes "
                 <code>"subscribe"</code>" and "<code>"unsubscribe"</code>", with "<code>"patient_id"</code>
-                " for one patient or without for every patient you may see. The arguments of an action are
-                those of its REST twin. A subscription with "<code>"since"</code>" first replays the events
+                " for one patient or without for every patient you may see. An action has the name of its
+                REST twin ("<code>"list"</code>" is the collection, "<code>"GET /api/rounds"</code>
+                "; "<code>"correct"</code>" on "<code>"rounds"</code>" is "<code>"POST /api/rounds/correct"</code>
+                ") and takes the same arguments. A subscription with "<code>"since"</code>" first replays the events
                 after that sequence number (up to 1,000 from the last 7 days; beyond that the reply is 409
                 and the client loads the data again). Frames over 64 KiB, malformed JSON and unknown
                 actions get an error reply; the socket stays open. The server pings every 20 s and closes
@@ -62,6 +64,25 @@ pub fn ApiPage() -> impl IntoView {
                     <pre>{*frame}</pre>
                 })
                 .collect_view()}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    reference
+                        .await
+                        .ok()
+                        .map(|reference| {
+                            view! {
+                                <details data-testid="socket-request-schema">
+                                    <summary>"Requests (JSON Schema, one choice per stream and action)"</summary>
+                                    <pre>{reference.socket.request}</pre>
+                                </details>
+                                <details data-testid="socket-frame-schema">
+                                    <summary>"Frames the server sends (JSON Schema)"</summary>
+                                    <pre>{reference.socket.frames}</pre>
+                                </details>
+                            }
+                        })
+                })}
+            </Suspense>
         </section>
         <Suspense fallback=|| view! { <p class="muted">"Loading the reference…"</p> }>
             {move || Suspend::new(async move {

@@ -1,10 +1,10 @@
-//! The socket's actions on patients and rounds: each reads the same
-//! arguments as its REST twin (through the same typed JSON reading) and calls
-//! the same service, so results, validation, rights and error messages are
-//! the same.
+//! The socket's streams and actions, and its actions on patients, rounds
+//! and notifications: each has the name of its REST twin, reads the same
+//! arguments (through the same typed JSON reading) and calls the same
+//! service, so results, validation, rights and error messages are the same.
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::accounts::Caller;
@@ -16,21 +16,108 @@ use crate::patients::service as patients;
 use crate::platform::state::AppState;
 use crate::rounds::api as rounds_api;
 use crate::rounds::service as rounds;
+use crate::vocabulary::Vocabulary;
 
-/// The actions of each stream that are not subscriptions.
-pub const ACTIONS: &[(&str, &[&str])] = &[
-    (
-        "patients",
-        &["list", "retrieve", "create", "update", "patch", "delete"],
-    ),
-    (
-        "rounds",
-        &["list", "retrieve", "create", "update", "delete"],
-    ),
-];
+/// What a socket request acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum Stream {
+    Patients,
+    Rounds,
+    Notifications,
+    Presence,
+}
 
-/// Reads the arguments of a REST twin from the payload.
-fn args<T: DeserializeOwned + utoipa::ToSchema>(payload: &Value) -> Result<T, AppError> {
+/// What a socket request does. One name per operation on both doors:
+/// `list` reads the stream's REST collection (`GET /api/rounds`), every
+/// other action but the subscriptions is the REST endpoint of the same name
+/// (`POST /api/rounds/correct` is `correct` on `rounds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum Action {
+    Subscribe,
+    Unsubscribe,
+    List,
+    Get,
+    Create,
+    Update,
+    Discharge,
+    Delete,
+    Record,
+    Correct,
+    Read,
+}
+
+impl Stream {
+    /// The actions of the stream besides subscribing.
+    pub fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Stream::Patients => &[List, Get, Create, Update, Discharge, Delete],
+            Stream::Rounds => &[List, Get, Record, Correct, Delete],
+            Stream::Notifications => &[List, Read],
+            Stream::Presence => &[],
+        }
+    }
+
+    /// The action a request names, if the stream has it.
+    pub fn action(self, name: &str) -> Result<Action, AppError> {
+        Action::parse(name)
+            .filter(|a| {
+                matches!(a, Action::Subscribe | Action::Unsubscribe) || self.actions().contains(a)
+            })
+            .ok_or_else(|| {
+                let allowed: Vec<&str> = self
+                    .actions()
+                    .iter()
+                    .chain(&[Action::Subscribe, Action::Unsubscribe])
+                    .map(|a| a.code())
+                    .collect();
+                AppError::invalid("action", format!("must be one of {}", allowed.join(", ")))
+            })
+    }
+
+    /// The stream a request names.
+    pub fn named(name: &str) -> Result<Stream, AppError> {
+        Stream::parse(name).ok_or_else(|| {
+            AppError::invalid("stream", format!("must be one of {}", Stream::codes()))
+        })
+    }
+}
+
+impl Action {
+    /// Whether the action changes data (its answer is remembered for a
+    /// retry with the same `request_id`).
+    pub fn writes(self) -> bool {
+        !matches!(
+            self,
+            Action::Subscribe | Action::Unsubscribe | Action::List | Action::Get
+        )
+    }
+
+    /// The REST endpoint of the same operation, if it has one.
+    pub fn rest_path(self, stream: Stream) -> Option<String> {
+        match self {
+            Action::Subscribe | Action::Unsubscribe => None,
+            Action::List => Some(format!("/api/{}", stream.code())),
+            _ => Some(format!("/api/{}/{}", stream.code(), self.code())),
+        }
+    }
+}
+
+/// The arguments of `subscribe` and `unsubscribe`: one patient, or every
+/// patient the caller may see; `since` replays the events after it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SubscriptionArgs {
+    pub patient_id: Option<i32>,
+    #[schema(minimum = 0)]
+    pub since: Option<i64>,
+}
+
+/// Reads the arguments of a REST twin (or of a subscription) from the payload.
+pub fn args<T: DeserializeOwned + utoipa::ToSchema>(payload: &Value) -> Result<T, AppError> {
     let body = serde_json::to_vec(payload).map_err(|e| AppError::internal("payload", e))?;
     crate::platform::arguments::arguments(&body)
 }
@@ -46,17 +133,18 @@ fn optional_time(
     rounds_api::optional_time(field, text)
 }
 
-/// Runs `action` of `stream`; unknown ones are refused with what exists.
+/// Runs `action` of `stream` (not a subscription).
 pub async fn perform(
     state: &AppState,
     caller: &Caller,
-    stream: &str,
-    action: &str,
+    stream: Stream,
+    action: Action,
     payload: &Value,
 ) -> Result<Value, AppError> {
+    use {Action::*, Stream::*};
     let db = &state.db;
     match (stream, action) {
-        ("patients", "list") => {
+        (Patients, List) => {
             let a: patients_api::ListPatients = args(payload)?;
             let query = patients::ListQuery {
                 search: a.search,
@@ -66,27 +154,27 @@ pub async fn perform(
             };
             json(patients::list(db, caller, query).await?)
         }
-        ("patients", "retrieve") => {
+        (Patients, Get) => {
             let a: patients_api::GetPatient = args(payload)?;
             json(patients::get(db, caller, a.id).await?)
         }
-        ("patients", "create") => {
+        (Patients, Create) => {
             let a: patients_api::CreatePatient = args(payload)?;
             json(patients::create(db, caller, a.patient).await?)
         }
-        ("patients", "update") => {
+        (Patients, Update) => {
             let a: patients_api::UpdatePatient = args(payload)?;
             json(patients::update(db, caller, a.id, a.patient).await?)
         }
-        ("patients", "patch") => {
+        (Patients, Discharge) => {
             let a: patients_api::DischargePatient = args(payload)?;
             json(patients::discharge(db, caller, a.id, a.discharged_at.as_deref()).await?)
         }
-        ("patients", "delete") => {
+        (Patients, Delete) => {
             let a: patients_api::DeletePatient = args(payload)?;
             json(patients::delete(db, caller, a.id, &a.reason).await?)
         }
-        ("rounds", "list") => {
+        (Rounds, List) => {
             let a: rounds_api::ListRounds = args(payload)?;
             let query = rounds::RangeQuery {
                 from: optional_time("from", a.from)?,
@@ -96,23 +184,23 @@ pub async fn perform(
             };
             json(rounds::list(db, caller, a.patient_id, query).await?)
         }
-        ("rounds", "retrieve") => {
+        (Rounds, Get) => {
             let a: rounds_api::GetRound = args(payload)?;
             json(rounds::get(db, caller, a.id).await?)
         }
-        ("rounds", "create") => {
+        (Rounds, Record) => {
             let a: rounds_api::RecordRound = args(payload)?;
             json(rounds::record(db, caller, a.patient_id, &a.round).await?)
         }
-        ("rounds", "update") => {
+        (Rounds, Correct) => {
             let a: rounds_api::CorrectRound = args(payload)?;
             json(rounds::correct(db, caller, a.id, &a.reason, &a.round).await?)
         }
-        ("rounds", "delete") => {
+        (Rounds, Delete) => {
             let a: rounds_api::DeleteRound = args(payload)?;
             json(rounds::delete(db, caller, a.id, &a.reason).await?)
         }
-        ("notifications", "list") => {
+        (Notifications, List) => {
             let a: notifications_api::ListNotifications = args(payload)?;
             let query = notifications::ListQuery {
                 kind: a.kind,
@@ -123,27 +211,15 @@ pub async fn perform(
             };
             json(notifications::list(db, caller, query).await?)
         }
-        ("notifications", "patch") => {
+        (Notifications, Read) => {
             let a: notifications_api::MarkNotificationsRead = args(payload)?;
             json(notifications::mark_read(db, caller, a.id, a.all.unwrap_or(false)).await?)
         }
-        _ => Err(unknown_action(stream)),
+        (stream, action) => Err(AppError::invalid(
+            "action",
+            format!("{} is not an action of {}", action.code(), stream.code()),
+        )),
     }
-}
-
-fn unknown_action(stream: &str) -> AppError {
-    let actions = ACTIONS
-        .iter()
-        .find(|(s, _)| *s == stream)
-        .map(|(_, a)| a.join(", "))
-        .unwrap_or_default();
-    let subscriptions = "subscribe, unsubscribe";
-    let allowed = if actions.is_empty() {
-        subscriptions.to_owned()
-    } else {
-        format!("{actions}, {subscriptions}")
-    };
-    AppError::invalid("action", format!("must be one of {allowed}"))
 }
 
 #[cfg(test)]
@@ -165,15 +241,38 @@ mod tests {
 
     #[test]
     fn unknown_actions_list_what_exists() {
-        let text = unknown_action("rounds").to_string();
+        let text = Stream::Rounds.action("update").unwrap_err().to_string();
         assert!(
-            text.contains("action: must be one of list, retrieve"),
+            text.contains("action: must be one of list, get, record, correct, delete, subscribe"),
             "{text}"
         );
         assert!(
-            unknown_action("presence")
+            Stream::Presence
+                .action("list")
+                .unwrap_err()
                 .to_string()
-                .contains("subscribe, unsubscribe")
+                .contains("must be one of subscribe, unsubscribe")
         );
+        assert!(Stream::named("wards").is_err());
+        assert_eq!(
+            Stream::Presence.action("subscribe").unwrap(),
+            Action::Subscribe
+        );
+    }
+
+    #[test]
+    fn every_action_is_named_as_its_rest_twin() {
+        use crate::vocabulary::IntoEnumIterator;
+        for stream in Stream::iter() {
+            for &action in stream.actions() {
+                let path = action.rest_path(stream).unwrap();
+                assert!(
+                    leptos::server_fn::axum::server_fn_paths().any(|(p, _)| p == path),
+                    "{} on {} has no REST twin at {path}",
+                    action.code(),
+                    stream.code()
+                );
+            }
+        }
     }
 }

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use super::{actions, tickets};
+use super::actions::{self, Action, Stream, SubscriptionArgs};
+use super::tickets;
 use crate::accounts::access::{self, Credential};
 use crate::accounts::{Caller, WardScope, auth};
 use crate::error::AppError;
@@ -26,9 +27,10 @@ use crate::history::service::actor_name;
 use crate::platform::bus::{Bus, Interest, Outbox, Outgoing};
 use crate::platform::events::{self, Column};
 use crate::platform::frames::{
-    CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame, MAX_FRAME_BYTES, Request, STREAMS,
+    CLOSE_ACCESS_ENDED, CLOSE_RECONNECT, Frame, MAX_FRAME_BYTES, Request,
 };
 use crate::platform::state::AppState;
+use crate::vocabulary::Vocabulary;
 
 /// How often the server pings; a socket silent for `DEAD_AFTER` is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
@@ -37,8 +39,6 @@ const DEAD_AFTER: Duration = Duration::from_secs(60);
 /// client opens a new one, which is authenticated afresh.
 const LIFETIME: Duration =
     Duration::from_secs(crate::accounts::auth::SESSION_IDLE_HOURS as u64 * 3600);
-/// The actions that change data, whose answers are remembered per `request_id`.
-const WRITES: [&str; 4] = ["create", "update", "patch", "delete"];
 /// How many answers to writes a socket remembers for retries.
 const REMEMBERED_WRITES: usize = 64;
 /// The most events one `subscribe` replays; a larger gap must reload.
@@ -223,7 +223,8 @@ impl Connection {
             .payload
             .get("action")
             .and_then(Value::as_str)
-            .is_some_and(|a| WRITES.contains(&a));
+            .and_then(Action::parse)
+            .is_some_and(Action::writes);
         let retry_of =
             (write && !request_id.is_null()).then(|| format!("{}:{request_id}", request.stream));
         if let Some(id) = &retry_of
@@ -257,20 +258,22 @@ impl Connection {
         socket: &mut WebSocket,
         request: &Request,
     ) -> Result<Value, AppError> {
-        let stream = STREAMS
-            .into_iter()
-            .find(|s| *s == request.stream)
-            .ok_or_else(|| {
-                AppError::invalid("stream", format!("must be one of {}", STREAMS.join(", ")))
-            })?;
+        let stream = Stream::named(&request.stream)?;
         let action = request
             .payload
             .get("action")
             .and_then(Value::as_str)
             .ok_or_else(|| AppError::invalid("payload.action", "is required"))?;
+        let action = stream.action(action)?;
         match action {
-            "subscribe" => self.subscribe(socket, stream, &request.payload).await,
-            "unsubscribe" => self.unsubscribe(stream, &request.payload),
+            Action::Subscribe => {
+                let args = actions::args(&request.payload)?;
+                self.subscribe(socket, stream.code(), args).await
+            }
+            Action::Unsubscribe => {
+                let args = actions::args(&request.payload)?;
+                self.unsubscribe(stream.code(), args)
+            }
             _ => {
                 actions::perform(&self.state, &self.caller, stream, action, &request.payload).await
             }
@@ -281,17 +284,8 @@ impl Connection {
     async fn subscription(
         &self,
         stream: &'static str,
-        payload: &Value,
+        patient_id: Option<i32>,
     ) -> Result<Subscription, AppError> {
-        let patient_id = match payload.get("patient_id") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(
-                value
-                    .as_i64()
-                    .and_then(|v| i32::try_from(v).ok())
-                    .ok_or_else(|| AppError::invalid("patient_id", "must be a patient's id"))?,
-            ),
-        };
         let interest = match (stream, patient_id) {
             ("notifications", _) => Interest::User(self.caller.user_id().ok_or_else(|| {
                 AppError::invalid("stream", "API tokens receive no notifications")
@@ -310,15 +304,16 @@ impl Connection {
         &mut self,
         socket: &mut WebSocket,
         stream: &'static str,
-        payload: &Value,
+        args: SubscriptionArgs,
     ) -> Result<Value, AppError> {
-        let subscription = self.subscription(stream, payload).await?;
-        let since = match payload.get("since") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(value.as_i64().filter(|v| *v >= 0).ok_or_else(|| {
-                AppError::invalid("since", "must be a sequence number from an earlier event")
-            })?),
-        };
+        let subscription = self.subscription(stream, args.patient_id).await?;
+        let since = args.since;
+        if since.is_some_and(|since| since < 0) {
+            return Err(AppError::invalid(
+                "since",
+                "must be a sequence number from an earlier event",
+            ));
+        }
         if let (Interest::Patient(patient_id), "presence") = (subscription.interest, stream) {
             self.bus()
                 .view(self.id, patient_id, actor_name(&self.caller));
@@ -384,8 +379,12 @@ impl Connection {
             .collect())
     }
 
-    fn unsubscribe(&mut self, stream: &'static str, payload: &Value) -> Result<Value, AppError> {
-        let patient_id = payload.get("patient_id").and_then(Value::as_i64);
+    fn unsubscribe(
+        &mut self,
+        stream: &'static str,
+        args: SubscriptionArgs,
+    ) -> Result<Value, AppError> {
+        let patient_id = args.patient_id.map(i64::from);
         let found = self
             .subscriptions
             .keys()

@@ -5,9 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-/// The resources a socket can act on and subscribe to.
-pub const STREAMS: [&str; 4] = ["patients", "rounds", "notifications", "presence"];
-
 /// The close code of a socket whose user or token lost its access (signed
 /// out, deactivated, revoked, new password): the browser reconnects once,
 /// and when that is refused it asks the user to sign in again.

@@ -44,6 +44,13 @@ async fn the_published_document_and_the_api_page_show_every_operation() {
         operations.len(),
         "the API page shows {shown} operations"
     );
+    for schema in ["socket-request-schema", "socket-frame-schema"] {
+        assert!(
+            html.contains(&format!(r#"data-testid="{schema}""#)),
+            "{schema} not on the page"
+        );
+    }
+    assert!(html.contains("rounds correct"), "the socket's actions");
     for operation in &operations {
         let (_, path) = operation.split_once(' ').unwrap();
         assert!(

@@ -292,7 +292,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "patients",
-            "retrieve",
+            "get",
             "GET",
             "/api/patients/get",
             json!({ "id": patient }),
@@ -300,7 +300,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "patients",
-            "retrieve",
+            "get",
             "GET",
             "/api/patients/get",
             json!({ "id": elsewhere }),
@@ -340,7 +340,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "patients",
-            "patch",
+            "discharge",
             "POST",
             "/api/patients/discharge",
             json!({ "id": patient, "discharged_at": "2020-01-01T00:00" }),
@@ -356,7 +356,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "rounds",
-            "retrieve",
+            "get",
             "GET",
             "/api/rounds/get",
             json!({ "id": round_id }),
@@ -380,7 +380,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "rounds",
-            "create",
+            "record",
             "POST",
             "/api/rounds/record",
             json!({ "patient_id": patient, "round": { "temperature_c": "51", "pulse_per_min": "fast" } }),
@@ -388,7 +388,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &consultant,
             "rounds",
-            "create",
+            "record",
             "POST",
             "/api/rounds/record",
             json!({ "patient_id": patient, "round": { "temperature_c": "38" } }),
@@ -396,7 +396,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "rounds",
-            "create",
+            "record",
             "POST",
             "/api/rounds/record",
             json!({ "patient_id": elsewhere, "round": { "temperature_c": "38" } }),
@@ -404,7 +404,7 @@ async fn actions_mirror_rest(db: &TestDb) {
         (
             &nurse,
             "rounds",
-            "update",
+            "correct",
             "POST",
             "/api/rounds/correct",
             json!({ "id": round_id, "reason": "", "round": { "temperature_c": "38" } }),
@@ -423,6 +423,11 @@ async fn actions_mirror_rest(db: &TestDb) {
         sockets.push(Socket::for_user(&server, client).await);
     }
     for (client, stream, action, method, path, body) in cases {
+        let twin = match action {
+            "list" => format!("/api/{stream}"),
+            _ => format!("/api/{stream}/{action}"),
+        };
+        assert_eq!(path, twin, "one name per operation on both doors");
         let (status, expected) = rest(client, &server, method, path, &body).await;
         let socket = if std::ptr::eq(client, &nurse) {
             &mut sockets[0]
@@ -452,7 +457,7 @@ async fn actions_mirror_rest(db: &TestDb) {
     }
 
     let created = sockets[0]
-        .request("rounds", json!({ "action": "create", "patient_id": patient, "round": { "temperature_c": 38.2, "warning_signs": ["lethargy"] } }))
+        .request("rounds", json!({ "action": "record", "patient_id": patient, "round": { "temperature_c": 38.2, "warning_signs": ["lethargy"] } }))
         .await;
     assert_eq!(created["status"], 200, "{created}");
     let (status, stored) = rest(
@@ -574,7 +579,7 @@ async fn bad_frames_get_errors_and_the_socket_stays_usable() {
         reply["message"]
             .as_str()
             .unwrap()
-            .contains("must be one of list, retrieve, create"),
+            .contains("must be one of list, get, create"),
         "{reply}"
     );
 

@@ -61,7 +61,7 @@ async fn a_revoked_token_closes_its_open_socket_and_is_refused_over_rest() {
         let reply = socket
             .request(
                 "rounds",
-                json!({ "action": "create", "patient_id": patient, "round": { "pulse_per_min": 90 } }),
+                json!({ "action": "record", "patient_id": patient, "round": { "pulse_per_min": 90 } }),
             )
             .await;
         assert_eq!(reply["status"], 200, "{reply}");
@@ -165,7 +165,7 @@ async fn ward_and_role_changes_narrow_an_open_socket() {
             json!({ "id": nurse_id, "display_name": "Nurse Linh Pham", "role": "observer", "ward_ids": [ward_a] }),
         )
         .await;
-        let correct = json!({ "action": "update", "id": i32::MAX, "reason": "probe", "round": { "pulse_per_min": 88 } });
+        let correct = json!({ "action": "correct", "id": i32::MAX, "reason": "probe", "round": { "pulse_per_min": 88 } });
         until_status(&mut socket, "rounds", correct, 403).await;
 
         // Ward A → ward B: the patient is out of sight, and its pushes stop.
@@ -630,7 +630,7 @@ async fn a_retried_write_returns_the_first_answer_and_stores_nothing_twice() {
         assert_eq!(bad.status(), 422);
 
         let mut socket = Socket::with_token(&server, &token).await;
-        let create = json!({ "action": "create", "request_id": "bedside-7",
+        let create = json!({ "action": "record", "request_id": "bedside-7",
                              "patient_id": patient, "round": { "pulse_per_min": 95 } });
         let one = socket.request_as_is("rounds", create.clone()).await;
         let two = socket.request_as_is("rounds", create).await;
