@@ -27,6 +27,86 @@ pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>
     )
 }
 
+/// Text with no control character and at least one that is not a space,
+/// as a JSON Schema pattern that ECMA-262 and Python read alike.
+pub const NAME_PATTERN: &str =
+    r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+/// Text with at least one character that is not a space.
+pub const FILLED_PATTERN: &str = r"\S";
+
+/// Declares text that a person types, read as any string (so the service
+/// names what is wrong with it in its own words) and described in the
+/// document by the rules the service checks: `text!(Reason, "why",
+/// max_length = 500, pattern = FILLED_PATTERN)`.
+#[macro_export]
+macro_rules! text {
+    ($(#[$doc:meta])* $name:ident, schema = $schema:expr $(,)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                $name(text)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                $name(text.to_owned())
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::RefOr::T($schema.into())
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+    ($(#[$doc:meta])* $name:ident $(, $rule:ident = $value:expr)* $(,)?) => {
+        $crate::text!(
+            $(#[$doc])*
+            $name,
+            schema = utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                $(.$rule(Some($value)))*,
+        );
+    };
+}
+
+/// A date or time as typed, in the document: of `format`, or empty for none
+/// (a form's empty field). Other spellings the services read (the
+/// hospital's wall-clock time) are left out, as JSON Schema has no format
+/// for them.
+pub fn formatted_or_empty(
+    format: utoipa::openapi::schema::KnownFormat,
+) -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(format))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .build()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

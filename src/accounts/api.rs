@@ -6,7 +6,10 @@ use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiToken, AuditEntry, CreatedToken, CurrentUser, Role, UserAccount, Ward};
+use super::{
+    ApiToken, AuditEntry, CreatedToken, CurrentUser, DisplayName, NewPassword, Role, SignInName,
+    SignInPassword, TokenName, UserAccount, Username, Ward, WardName,
+};
 #[cfg(feature = "ssr")]
 use super::{auth, tokens, users, wards};
 use crate::error::AppError;
@@ -35,8 +38,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Errors: 401 wrong username or password (one message for both); 403 account deactivated; 422 empty field; 429 locked.
 #[server(prefix = "/api", endpoint = "auth/login", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn login(
-    username: String,
-    password: String,
+    username: SignInName,
+    password: SignInPassword,
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     let mut session = auth::current_session()?;
@@ -44,8 +47,8 @@ pub async fn login(
     let client = crate::platform::client::address(&auth::request_parts()?, &state.trusted_proxies);
     let user = session
         .authenticate(auth::Credentials {
-            username,
-            password,
+            username: username.0,
+            password: password.0,
             client,
         })
         .await
@@ -81,11 +84,11 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 /// Errors: 401 not signed in; 403 API tokens; 422 wrong current password or new one too short.
 #[server(prefix = "/api", endpoint = "auth/password", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn change_password(
-    current_password: String,
-    new_password: String,
+    current_password: SignInPassword,
+    new_password: NewPassword,
 ) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    users::change_own_password(&state.db, &caller, current_password, new_password).await?;
+    users::change_own_password(&state.db, &caller, current_password.0, new_password.0).await?;
     // The new password ends the user's other sessions; this one goes on.
     let mut session = auth::current_session()?;
     if let Some(user) = users::session_user(&state.db, caller.user_id().unwrap_or_default()).await?
@@ -108,7 +111,7 @@ pub async fn list_wards() -> Result<Vec<Ward>, AppError> {
 ///
 /// Errors: 401; 403; 409 name taken; 422 name empty or over 80 characters.
 #[server(prefix = "/api", endpoint = "wards/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn create_ward(name: String) -> Result<Ward, AppError> {
+pub async fn create_ward(name: WardName) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
     wards::create_ward(&state.db, &caller, &name).await
 }
@@ -117,7 +120,7 @@ pub async fn create_ward(name: String) -> Result<Ward, AppError> {
 ///
 /// Errors: 401; 403; 404; 409 name taken; 422.
 #[server(prefix = "/api", endpoint = "wards/rename", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn rename_ward(id: i32, name: String) -> Result<Ward, AppError> {
+pub async fn rename_ward(id: i32, name: WardName) -> Result<Ward, AppError> {
     let (state, caller) = auth::current_caller().await?;
     wards::rename_ward(&state.db, &caller, id, &name).await
 }
@@ -136,21 +139,21 @@ pub async fn list_users() -> Result<Vec<UserAccount>, AppError> {
 /// Errors: 401; 403; 409 username taken; 422 naming each invalid field (username: 1-64 of a-z 0-9 . _ -; password: 10-256 characters; ward_ids: existing wards, at least one unless all_wards).
 #[server(prefix = "/api", endpoint = "users/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_user(
-    username: String,
-    display_name: String,
+    username: Username,
+    display_name: DisplayName,
     role: Role,
     #[server(default)] all_wards: bool,
     #[server(default)] ward_ids: Vec<i32>,
-    password: String,
+    password: NewPassword,
 ) -> Result<UserAccount, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let new = users::NewUser {
-        username,
-        display_name,
+        username: username.0,
+        display_name: display_name.0,
         role,
         all_wards,
         ward_ids,
-        password,
+        password: password.0,
     };
     users::create_user(&state.db, &caller, new).await
 }
@@ -161,7 +164,7 @@ pub async fn create_user(
 #[server(prefix = "/api", endpoint = "users/update", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn update_user(
     id: i32,
-    display_name: String,
+    display_name: DisplayName,
     role: Role,
     #[server(default)] all_wards: bool,
     #[server(default)] ward_ids: Vec<i32>,
@@ -169,7 +172,7 @@ pub async fn update_user(
     let (state, caller) = auth::current_caller().await?;
     let changes = users::UserChanges {
         id,
-        display_name,
+        display_name: display_name.0,
         role,
         all_wards,
         ward_ids,
@@ -190,9 +193,9 @@ pub async fn set_user_active(id: i32, active: bool) -> Result<UserAccount, AppEr
 ///
 /// Errors: 401; 403; 404; 422.
 #[server(prefix = "/api", endpoint = "users/reset-password", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn reset_password(id: i32, password: String) -> Result<(), AppError> {
+pub async fn reset_password(id: i32, password: NewPassword) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    users::reset_password(&state.db, &caller, id, password).await
+    users::reset_password(&state.db, &caller, id, password.0).await
 }
 
 /// The administration log, newest first: every user, ward and API token created or changed, with who did it and when. Query: page (from 1), per_page (1-500, default 50).
@@ -221,14 +224,14 @@ pub async fn list_tokens() -> Result<Vec<ApiToken>, AppError> {
 /// Errors: 401; 403; 422.
 #[server(prefix = "/api", endpoint = "tokens/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn create_token(
-    name: String,
+    name: TokenName,
     role: Role,
     #[server(default)] all_wards: bool,
     #[server(default)] ward_ids: Vec<i32>,
 ) -> Result<CreatedToken, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let new = tokens::NewToken {
-        name,
+        name: name.0,
         role,
         all_wards,
         ward_ids,

@@ -34,6 +34,48 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
+use crate::wire::{FILLED_PATTERN, NAME_PATTERN};
+use rules::{DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX, WARD_NAME_MAX};
+
+crate::text!(
+    /// A new username: 1–64 characters of a–z, A–Z, 0–9, `.`, `_` or `-`.
+    Username,
+    pattern = r"^[A-Za-z0-9._-]{1,64}$",
+);
+crate::text!(
+    /// The username typed to sign in.
+    SignInName,
+    pattern = FILLED_PATTERN,
+);
+crate::text!(
+    /// The password typed to sign in.
+    SignInPassword,
+    min_length = 1,
+);
+crate::text!(
+    /// A new password: 10–256 characters.
+    NewPassword,
+    min_length = PASSWORD_MIN,
+    max_length = PASSWORD_MAX,
+);
+crate::text!(
+    /// A person's name as shown: up to 120 characters, no control characters.
+    DisplayName,
+    max_length = DISPLAY_NAME_MAX,
+    pattern = NAME_PATTERN,
+);
+crate::text!(
+    /// A ward's name: up to 80 characters, no control characters.
+    WardName,
+    max_length = WARD_NAME_MAX,
+    pattern = NAME_PATTERN,
+);
+crate::text!(
+    /// An API token's name: up to 120 characters, no control characters.
+    TokenName,
+    max_length = TOKEN_NAME_MAX,
+    pattern = NAME_PATTERN,
+);
 
 /// What a user or API token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

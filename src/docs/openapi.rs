@@ -360,7 +360,7 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
         builder = builder.request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))
-                .content("application/json", json(entry.input.clone()))
+                .content("application/json", json(with_ward_scope_rule(&entry.input)))
                 .build(),
         ));
     }
@@ -371,6 +371,34 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
             .build(),
     );
     operation
+}
+
+/// Arguments that give an account or token its wards say what the service
+/// checks across the two fields: every ward, or at least one ward.
+fn with_ward_scope_rule(input: &RefOr<Schema>) -> RefOr<Schema> {
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+    let RefOr::T(Schema::Object(object)) = input else {
+        return input.clone();
+    };
+    if !object.properties.contains_key("all_wards") || !object.properties.contains_key("ward_ids") {
+        return input.clone();
+    }
+    let every_ward = ObjectBuilder::new()
+        .property(
+            "all_wards",
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .enum_values(Some([true])),
+        )
+        .required("all_wards");
+    let some_wards = ObjectBuilder::new()
+        .property(
+            "ward_ids",
+            ArrayBuilder::new().items(i32::schema()).min_items(Some(1)),
+        )
+        .required("ward_ids");
+    let either = AnyOfBuilder::new().item(every_ward).item(some_wards);
+    AllOfBuilder::new().item(input.clone()).item(either).into()
 }
 
 /// The REST surface as an OpenAPI 3.1 document.

@@ -17,6 +17,13 @@ use crate::error::AppError;
 /// The longest reason for a correction or deletion.
 pub const REASON_MAX: usize = 500;
 
+crate::text!(
+    /// Why a change was made: 1–500 characters, not only spaces.
+    Reason,
+    max_length = REASON_MAX,
+    pattern = crate::wire::FILLED_PATTERN,
+);
+
 /// The reason a correction or deletion needs: 1–500 characters.
 pub fn check_reason(reason: &str) -> Result<String, AppError> {
     let reason = reason.trim();

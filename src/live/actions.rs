@@ -126,13 +126,6 @@ fn json<T: Serialize>(value: T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::internal("reply", e))
 }
 
-fn optional_time(
-    field: &str,
-    text: Option<String>,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-    rounds_api::optional_time(field, text)
-}
-
 /// Runs `action` of `stream` (not a subscription).
 pub async fn perform(
     state: &AppState,
@@ -177,8 +170,8 @@ pub async fn perform(
         (Rounds, List) => {
             let a: rounds_api::ListRounds = args(payload)?;
             let query = rounds::RangeQuery {
-                from: optional_time("from", a.from)?,
-                to: optional_time("to", a.to)?,
+                from: rounds_api::optional_time("from", a.from)?,
+                to: rounds_api::optional_time("to", a.to)?,
                 page: a.page,
                 per_page: a.per_page,
             };

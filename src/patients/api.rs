@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::{Patient, PatientInput, Status};
 use crate::error::AppError;
 use crate::history::HistoryEntry;
+use crate::history::Reason;
 use crate::paging::Page;
 #[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
@@ -57,7 +58,7 @@ pub async fn get_patient(id: i32) -> Result<Patient, AppError> {
 ///
 /// Errors: 401; 403; 409 hospital number already recorded; 422 naming each invalid field (names 1-100 characters, birth_date YYYY-MM-DD not in the future, sex female|male|other|unknown, ward_id one of the caller's wards, admitted_at not in the future, monitoring_interval_hours 1-6).
 #[server(prefix = "/api", endpoint = "patients/create", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn create_patient(#[server(default)] patient: PatientInput) -> Result<Patient, AppError> {
+pub async fn create_patient(patient: PatientInput) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let created = service::create(&state.db, &caller, patient).await?;
     auth::redirect_form_post(&format!("/patients/{}", created.id));
@@ -68,10 +69,7 @@ pub async fn create_patient(#[server(default)] patient: PatientInput) -> Result<
 ///
 /// Errors: 401; 403; 404; 409; 422.
 #[server(prefix = "/api", endpoint = "patients/update", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn update_patient(
-    id: i32,
-    #[server(default)] patient: PatientInput,
-) -> Result<Patient, AppError> {
+pub async fn update_patient(id: i32, patient: PatientInput) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let updated = service::update(&state.db, &caller, id, patient).await?;
     auth::redirect_form_post(&format!("/patients/{id}"));
@@ -84,7 +82,7 @@ pub async fn update_patient(
 #[server(prefix = "/api", endpoint = "patients/discharge", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn discharge_patient(
     id: i32,
-    #[server(default)] discharged_at: Option<String>,
+    #[server(default)] discharged_at: Option<crate::rules::TimeText>,
 ) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::discharge(&state.db, &caller, id, discharged_at.as_deref()).await
@@ -94,7 +92,7 @@ pub async fn discharge_patient(
 ///
 /// Errors: 401; 403; 404; 422 reason missing.
 #[server(prefix = "/api", endpoint = "patients/delete", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn delete_patient(id: i32, reason: String) -> Result<(), AppError> {
+pub async fn delete_patient(id: i32, reason: Reason) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::delete(&state.db, &caller, id, &reason).await?;
     auth::redirect_form_post("/patients");

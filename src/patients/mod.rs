@@ -48,25 +48,61 @@ const NAME_MAX: usize = 100;
 const NUMBER_MAX: usize = 40;
 const BED_MAX: usize = 20;
 
+crate::text!(
+    /// A date `YYYY-MM-DD`, or empty for none.
+    DateText,
+    schema = crate::wire::formatted_or_empty(utoipa::openapi::schema::KnownFormat::Date),
+);
+
 /// A patient as typed by people and programs: JSON sends numbers and
 /// booleans, a form their text (empty is absent).
 /// Fields not listed here are refused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PatientInput {
+    /// Up to 100 characters, no control characters.
+    #[schema(
+        value_type = String,
+        required = true,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub first_name: String,
+    /// Up to 100 characters, no control characters.
+    #[schema(
+        value_type = String,
+        required = true,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub last_name: String,
+    /// Up to 40 characters, no control characters.
+    #[schema(
+        value_type = String,
+        required = true,
+        max_length = 40,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub hospital_number: String,
+    /// Up to 40 characters, no control characters.
+    #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub admission_number: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, from 1900 to today.
+    #[schema(value_type = Option<DateText>)]
     pub birth_date: Option<String>,
     /// `female`, `male`, `other` or `unknown`.
+    #[schema(value_type = Option<Sex>)]
     pub sex: Option<String>,
+    /// An existing ward the caller may use.
     #[serde(deserialize_with = "crate::wire::text")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = i32, required = true)]
     pub ward_id: Option<String>,
+    /// Up to 20 characters, no control characters.
+    #[schema(max_length = 20, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub bed: Option<String>,
-    /// RFC 3339 or `YYYY-MM-DDTHH:MM` (the hospital's time); empty means now.
+    /// RFC 3339 or `YYYY-MM-DDTHH:MM` (the hospital's time), not in the
+    /// future; empty means now.
+    #[schema(value_type = Option<crate::rules::TimeText>)]
     pub admitted_at: Option<String>,
     /// Hours between rounds, 1–6.
     #[serde(deserialize_with = "crate::wire::text")]

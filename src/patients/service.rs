@@ -261,11 +261,22 @@ async fn commit_change(
     Ok(patient)
 }
 
-/// Parses the input and checks the ward is one the caller may use.
-fn checked_values(caller: &Caller, input: &PatientInput) -> Result<PatientValues, AppError> {
+/// Parses the input and checks the ward exists and is one the caller may
+/// use.
+async fn checked_values(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    input: &PatientInput,
+) -> Result<PatientValues, AppError> {
     let values = input.parse(Utc::now(), zones::hospital())?;
     if !caller.wards.includes(values.ward_id) {
         return Err(AppError::invalid("ward_id", "choose one of your wards"));
+    }
+    if !ward_names(db).await?.contains_key(&values.ward_id) {
+        return Err(AppError::invalid(
+            "ward_id",
+            format!("no such ward: {}", values.ward_id),
+        ));
     }
     Ok(values)
 }
@@ -361,7 +372,7 @@ pub async fn create(
     input: PatientInput,
 ) -> Result<Patient, AppError> {
     caller.require_clinical_writer()?;
-    let values = checked_values(caller, &input)?;
+    let values = checked_values(db, caller, &input).await?;
     let now = Utc::now();
     let txn = begin_write(db).await?;
     let mut model = entity::ActiveModel {
@@ -388,7 +399,7 @@ pub async fn update(
     input: PatientInput,
 ) -> Result<Patient, AppError> {
     caller.require_clinical_writer()?;
-    let values = checked_values(caller, &input)?;
+    let values = checked_values(db, caller, &input).await?;
     let txn = begin_write(db).await?;
     let existing = visible(&txn, caller, id).await?;
     if let Some(discharged) = existing.discharged_at

@@ -7,8 +7,10 @@ use utoipa::ToSchema;
 
 use super::Round;
 use crate::error::AppError;
+use crate::history::Reason;
 use crate::paging::Page;
-use crate::rules::{ClinicalStatus, RoundInput};
+use crate::rules::phase::PhaseName;
+use crate::rules::{ClinicalStatus, RoundInput, TimeText};
 #[cfg(feature = "ssr")]
 use crate::vocabulary::Vocabulary;
 #[cfg(feature = "ssr")]
@@ -17,7 +19,7 @@ use {super::service, crate::accounts::auth};
 #[cfg(feature = "ssr")]
 pub(crate) fn optional_time(
     field: &str,
-    text: Option<String>,
+    text: Option<TimeText>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
     text.filter(|t| !t.trim().is_empty())
         .map(|t| {
@@ -37,8 +39,8 @@ pub(crate) fn optional_time(
 #[server(prefix = "/api", endpoint = "rounds", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn list_rounds(
     patient_id: i32,
-    #[server(default)] from: Option<String>,
-    #[server(default)] to: Option<String>,
+    #[server(default)] from: Option<TimeText>,
+    #[server(default)] to: Option<TimeText>,
     #[server(default)] page: Option<u64>,
     #[server(default)] per_page: Option<u64>,
 ) -> Result<Page<Round>, AppError> {
@@ -91,7 +93,7 @@ pub async fn record_rounds(
 #[server(prefix = "/api", endpoint = "rounds/correct", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn correct_round(
     id: i32,
-    reason: String,
+    reason: Reason,
     #[server(default)] round: RoundInput,
 ) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
@@ -104,7 +106,7 @@ pub async fn correct_round(
 ///
 /// Errors: 401; 403; 404; 422.
 #[server(prefix = "/api", endpoint = "rounds/delete", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn delete_round(id: i32, reason: String) -> Result<(), AppError> {
+pub async fn delete_round(id: i32, reason: Reason) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::delete(&state.db, &caller, id, &reason).await
 }
@@ -115,7 +117,7 @@ pub async fn delete_round(id: i32, reason: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "rounds/charts", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_charts(
     patient_id: i32,
-    #[server(default)] span: Option<String>,
+    #[server(default)] span: Option<super::series::SpanName>,
     #[server(default)] buckets: Option<u64>,
 ) -> Result<super::series::Charts, AppError> {
     let (state, caller) = auth::current_caller().await?;
@@ -142,11 +144,11 @@ pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError>
 #[server(prefix = "/api", endpoint = "rounds/phase", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn set_phase(
     patient_id: i32,
-    phase: String,
-    reason: String,
+    phase: PhaseName,
+    reason: Reason,
 ) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let status = service::set_phase(&state.db, &caller, patient_id, Some(&phase), &reason).await?;
+    let status = service::set_phase(&state.db, &caller, patient_id, Some(&*phase), &reason).await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
 }
@@ -155,7 +157,7 @@ pub async fn set_phase(
 ///
 /// Errors: 401; 403; 404; 422 empty reason.
 #[server(prefix = "/api", endpoint = "rounds/phase/clear", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
-pub async fn clear_phase(patient_id: i32, reason: String) -> Result<ClinicalStatus, AppError> {
+pub async fn clear_phase(patient_id: i32, reason: Reason) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
     let status = service::set_phase(&state.db, &caller, patient_id, None, &reason).await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));

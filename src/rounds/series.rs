@@ -16,6 +16,12 @@ use crate::zones::Zone;
 pub const DEFAULT_BUCKETS: usize = 120;
 pub const MAX_BUCKETS: usize = 2000;
 
+crate::text!(
+    /// The code of a span, as typed: `day` or `course`.
+    SpanName,
+    enum_values = <Span as strum::IntoEnumIterator>::iter().map(crate::vocabulary::Vocabulary::code),
+);
+
 /// What a chart spans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]

@@ -103,19 +103,28 @@ macro_rules! numeric_fields {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
         #[serde(default, deny_unknown_fields)]
         pub struct RoundInput {
-            /// RFC 3339, or `YYYY-MM-DDTHH:MM` in UTC; empty means now.
+            /// RFC 3339, or `YYYY-MM-DDTHH:MM` in the hospital's time; not
+            /// more than 5 minutes ahead; empty means now.
+            #[schema(value_type = Option<crate::rules::TimeText>)]
             pub measured_at: Option<String>,
             /// `day`, `evening` or `night`; empty means from the time.
+            #[schema(value_type = Option<Shift>)]
             pub shift: Option<String>,
             /// On supplemental oxygen.
             #[serde(deserialize_with = "crate::wire::text")]
             #[schema(value_type = Option<bool>)]
             pub on_oxygen: Option<String>,
             /// ACVPU: `A`, `C`, `V`, `P` or `U`.
+            #[schema(value_type = Option<Consciousness>)]
             pub consciousness: Option<String>,
             /// Codes of WHO 2009 dengue warning signs.
+            #[schema(value_type = Vec<WarningSign>)]
             pub warning_signs: Vec<String>,
+            /// Up to 4000 characters.
+            #[schema(max_length = 4000)]
             pub clinical_notes: Option<String>,
+            /// Up to 4000 characters.
+            #[schema(max_length = 4000)]
             pub medical_advice: Option<String>,
             $(
                 #[serde(deserialize_with = "crate::wire::text")]

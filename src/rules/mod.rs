@@ -124,6 +124,13 @@ fn optional_text(
     Some(text.to_owned())
 }
 
+crate::text!(
+    /// A date and time: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` in the
+    /// hospital's time; empty for none.
+    TimeText,
+    schema = crate::wire::formatted_or_empty(utoipa::openapi::schema::KnownFormat::DateTime),
+);
+
 /// Reads a time: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` as a wall-clock time
 /// of `zone` (the hospital's).
 pub fn parse_time(text: &str, zone: &Zone) -> Option<DateTime<Utc>> {

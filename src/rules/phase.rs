@@ -21,6 +21,13 @@ pub const HEMATOCRIT_RISE: f64 = 0.20;
 /// Platelets below this (×10³/µL) together with the rise.
 pub const PLATELETS_LOW: f64 = 100.0;
 
+crate::text!(
+    /// The code of a phase, as typed: `febrile`, `critical`, `recovery` or
+    /// `afebrile`.
+    PhaseName,
+    enum_values = <Phase as strum::IntoEnumIterator>::iter().map(crate::vocabulary::Vocabulary::code),
+);
+
 /// The phase of dengue illness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]

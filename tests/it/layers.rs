@@ -78,12 +78,17 @@ fn imports(source: &str) -> BTreeSet<String> {
             for item in split_top_level(&group[..end]) {
                 named.insert(first_name(item));
             }
-        } else {
+        } else if !is_macro(rest) {
             named.insert(first_name(rest));
         }
     }
     named.retain(|n| !n.is_empty());
     named
+}
+
+/// Whether the path is a macro's (`crate::text!`), which is not a module.
+fn is_macro(text: &str) -> bool {
+    text[first_name(text).len()..].starts_with('!')
 }
 
 fn first_name(text: &str) -> String {
@@ -187,7 +192,8 @@ fn the_import_reader_sees_grouped_and_nested_paths() {
     let named = imports(
         "use crate::{accounts::{Caller, auth}, error::AppError};\n\
          // crate::live in a comment\n\
-         let s = crate::zones::hospital();",
+         let s = crate::zones::hospital();\n\
+         crate::text!(Reason);",
     );
     assert_eq!(
         named.into_iter().collect::<Vec<_>>(),

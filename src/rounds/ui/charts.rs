@@ -43,7 +43,7 @@ pub fn PatientCharts(patient_id: Memo<Option<i32>>, changes: RwSignal<usize>) ->
         move || (patient_id.get(), span.get(), changes.get()),
         |(id, span, _)| async move {
             match id {
-                Some(id) => patient_charts(id, Some(span.code().to_owned()), None)
+                Some(id) => patient_charts(id, Some(span.code().into()), None)
                     .await
                     .map(Some),
                 None => Ok(None),
