@@ -275,6 +275,26 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_stored() {
         before,
         "nothing was stored"
     );
+
+    let nowhere = admin
+        .post(server.url("/api/patients/create"))
+        .json(&json!({ "patient": {
+            "first_name": "Ada", "last_name": "Lovelace", "hospital_number": "H-3002",
+            "ward_id": 999_999,
+        } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), 422, "a ward that does not exist");
+    let answer: Value = nowhere.json().await.unwrap();
+    assert_eq!(answer["details"][0]["field"], "ward_id", "{answer}");
+    assert!(
+        answer["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no such ward: 999999"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
