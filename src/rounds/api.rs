@@ -14,7 +14,10 @@ use crate::rules::{ClinicalStatus, RoundInput, TimeText};
 #[cfg(feature = "ssr")]
 use crate::vocabulary::Vocabulary;
 #[cfg(feature = "ssr")]
-use {super::service, crate::accounts::auth};
+use {
+    super::{clinical, service},
+    crate::accounts::auth,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) fn optional_time(
@@ -126,7 +129,7 @@ pub async fn patient_charts(
         Some(code) => super::series::Span::parse(code)
             .ok_or_else(|| AppError::invalid("span", "must be day or course"))?,
     };
-    service::charts(&state.db, &caller, patient_id, span, buckets).await
+    clinical::charts(&state.db, &caller, patient_id, span, buckets).await
 }
 
 /// The patient's dengue phase (febrile, critical, recovery, afebrile) and NEWS2 (total, band, points per parameter), each with its reason. Query: patient_id.
@@ -135,7 +138,7 @@ pub async fn patient_charts(
 #[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::clinical_status(&state.db, &caller, patient_id).await
+    clinical::clinical_status(&state.db, &caller, patient_id).await
 }
 
 /// Sets the patient's dengue phase by hand (febrile, critical, recovery, afebrile); it wins over the rules until cleared. The reason is kept in the history.
@@ -148,7 +151,8 @@ pub async fn set_phase(
     reason: Reason,
 ) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let status = service::set_phase(&state.db, &caller, patient_id, Some(&*phase), &reason).await?;
+    let status =
+        clinical::set_phase(&state.db, &caller, patient_id, Some(&*phase), &reason).await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
 }
@@ -159,7 +163,7 @@ pub async fn set_phase(
 #[server(prefix = "/api", endpoint = "rounds/phase/clear", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn clear_phase(patient_id: i32, reason: Reason) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let status = service::set_phase(&state.db, &caller, patient_id, None, &reason).await?;
+    let status = clinical::set_phase(&state.db, &caller, patient_id, None, &reason).await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
 }

@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod clinical;
+#[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod reminders;
