@@ -13,7 +13,7 @@ use super::tokens::{self, token_hash};
 use super::users::{self, SessionUser};
 use super::{Caller, token_key, user_key};
 use crate::error::AppError;
-use crate::platform::db::begin_write;
+use crate::platform::db::write;
 use crate::platform::events::{self, ACCESS_STREAM, Audience};
 
 /// What a closed connection's client is told when its access ended.
@@ -104,7 +104,9 @@ pub async fn changed(txn: &DatabaseTransaction, principal: &str) -> Result<(), A
 /// After a sign-out: the user's connections check whether their session
 /// still exists.
 pub async fn signed_out(db: &DatabaseConnection, user_id: i32) -> Result<(), AppError> {
-    let txn = begin_write(db).await?;
-    changed(&txn, &user_key(user_id)).await?;
-    events::commit(txn).await
+    write(db, async |txn| {
+        changed(txn, &user_key(user_id)).await?;
+        Ok(())
+    })
+    .await
 }

@@ -16,8 +16,7 @@ use super::wards::{check_ward_ids, linked_wards};
 use super::{ApiToken, AuditAction, Caller, CreatedToken, Principal, Role, WardScope, token_key};
 use super::{access, audit, ward_links};
 use crate::error::AppError;
-use crate::platform::db::begin_write;
-use crate::platform::events;
+use crate::platform::db::write;
 use crate::vocabulary::Vocabulary;
 
 /// A new API token as an administrator enters it.
@@ -100,37 +99,38 @@ pub async fn create_token(
     check_ward_ids(db, &mut checks, new.all_wards, &ward_ids).await?;
     checks.finish()?;
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
-    let txn = begin_write(db).await?;
-    let model = api_token::ActiveModel {
-        name: Set(name),
-        token_hash: Set(token_hash(&token)),
-        prefix: Set(token[..10].to_owned()),
-        role: Set(new.role.code().to_owned()),
-        all_wards: Set(new.all_wards),
-        created_by: Set(caller.user_id()),
-        created_at: Set(Utc::now()),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    ward_links::replace::<api_token_ward::Entity>(&txn, model.id, &ward_ids).await?;
-    let details = rights_of(&txn, new.role, new.all_wards, &ward_ids).await?;
-    audit::record(
-        &txn,
-        caller,
-        AuditAction::TokenCreated,
-        &model.name,
-        &details,
-    )
-    .await?;
-    txn.commit().await?;
-    let ids = ward_ids;
-    Ok(CreatedToken {
-        token,
-        details: token_of(model, ids)?,
+    write(db, async |txn| {
+        let model = api_token::ActiveModel {
+            name: Set(name),
+            token_hash: Set(token_hash(&token)),
+            prefix: Set(token[..10].to_owned()),
+            role: Set(new.role.code().to_owned()),
+            all_wards: Set(new.all_wards),
+            created_by: Set(caller.user_id()),
+            created_at: Set(Utc::now()),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        ward_links::replace::<api_token_ward::Entity>(txn, model.id, &ward_ids).await?;
+        let details = rights_of(txn, new.role, new.all_wards, &ward_ids).await?;
+        audit::record(
+            txn,
+            caller,
+            AuditAction::TokenCreated,
+            &model.name,
+            &details,
+        )
+        .await?;
+        let ids = ward_ids;
+        Ok(CreatedToken {
+            token,
+            details: token_of(model, ids)?,
+        })
     })
+    .await
 }
 
 /// Revokes an API token at once (administrators).
@@ -140,23 +140,24 @@ pub async fn revoke_token(
     id: i32,
 ) -> Result<ApiToken, AppError> {
     caller.require_admin()?;
-    let txn = begin_write(db).await?;
-    let existing = api_token::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("API token {id}")))?;
-    let mut model: api_token::ActiveModel = existing.clone().into();
-    if existing.revoked_at.is_none() {
-        model.revoked_at = Set(Some(Utc::now()));
-    }
-    let model = model.update(&txn).await?;
-    let ids = ward_links::of::<api_token_ward::Entity>(&txn, model.id).await?;
-    if existing.revoked_at.is_none() {
-        audit::record(&txn, caller, AuditAction::TokenRevoked, &model.name, "").await?;
-    }
-    access::changed(&txn, &token_key(model.id)).await?;
-    events::commit(txn).await?;
-    token_of(model, ids)
+    write(db, async |txn| {
+        let existing = api_token::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("API token {id}")))?;
+        let mut model: api_token::ActiveModel = existing.clone().into();
+        if existing.revoked_at.is_none() {
+            model.revoked_at = Set(Some(Utc::now()));
+        }
+        let model = model.update(txn).await?;
+        let ids = ward_links::of::<api_token_ward::Entity>(txn, model.id).await?;
+        if existing.revoked_at.is_none() {
+            audit::record(txn, caller, AuditAction::TokenRevoked, &model.name, "").await?;
+        }
+        access::changed(txn, &token_key(model.id)).await?;
+        token_of(model, ids)
+    })
+    .await
 }
 
 /// The caller behind a bearer token; revoked and unknown tokens are refused.

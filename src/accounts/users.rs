@@ -15,8 +15,7 @@ use super::wards::{check_ward_ids, conflict_or, linked_wards};
 use super::{AuditAction, Caller, CurrentUser, Principal, Role, UserAccount, WardScope, user_key};
 use super::{access, audit, ward_links};
 use crate::error::{AppError, FieldError};
-use crate::platform::db::begin_write;
-use crate::platform::events;
+use crate::platform::db::write;
 use crate::vocabulary::Vocabulary;
 
 /// A new user account as an administrator enters it.
@@ -190,30 +189,31 @@ pub(super) async fn insert_user(
     } = account;
     let password_hash = hash_password(password).await?;
     let now = Utc::now();
-    let txn = begin_write(db).await?;
-    let model = user::ActiveModel {
-        username: Set(username.to_owned()),
-        username_key: Set(rules::username_key(username)),
-        display_name: Set(display_name.to_owned()),
-        role: Set(role.code().to_owned()),
-        all_wards: Set(all_wards),
-        active: Set(true),
-        password_hash: Set(password_hash),
-        created_at: Set(now),
-        updated_at: Set(now),
-        last_login_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    write(db, async |txn| {
+        let model = user::ActiveModel {
+            username: Set(username.to_owned()),
+            username_key: Set(rules::username_key(username)),
+            display_name: Set(display_name.to_owned()),
+            role: Set(role.code().to_owned()),
+            all_wards: Set(all_wards),
+            active: Set(true),
+            password_hash: Set(password_hash),
+            created_at: Set(now),
+            updated_at: Set(now),
+            last_login_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
+        ward_links::replace::<user_ward::Entity>(txn, model.id, ward_ids).await?;
+        if let Some(caller) = by {
+            let details = rights_of(txn, role, all_wards, ward_ids).await?;
+            audit::record(txn, caller, AuditAction::UserCreated, username, &details).await?;
+        }
+        account_of(model, ward_ids.to_vec())
+    })
     .await
-    .map_err(|e| conflict_or(e, format!("The username '{username}' is taken.")))?;
-    ward_links::replace::<user_ward::Entity>(&txn, model.id, ward_ids).await?;
-    if let Some(caller) = by {
-        let details = rights_of(&txn, role, all_wards, ward_ids).await?;
-        audit::record(&txn, caller, AuditAction::UserCreated, username, &details).await?;
-    }
-    txn.commit().await?;
-    account_of(model, ward_ids.to_vec())
 }
 
 /// Changes a user's name, role and wards (administrators).
@@ -240,26 +240,27 @@ pub async fn update_user(
             "you cannot take the administrator role from yourself",
         ));
     }
-    let txn = begin_write(db).await?;
-    let mut model: user::ActiveModel = existing.into();
-    model.display_name = Set(display_name);
-    model.role = Set(changes.role.code().to_owned());
-    model.all_wards = Set(changes.all_wards);
-    model.updated_at = Set(Utc::now());
-    let model = model.update(&txn).await?;
-    ward_links::replace::<user_ward::Entity>(&txn, model.id, &ward_ids).await?;
-    let details = rights_of(&txn, changes.role, changes.all_wards, &ward_ids).await?;
-    audit::record(
-        &txn,
-        caller,
-        AuditAction::UserChanged,
-        &model.username,
-        &details,
-    )
-    .await?;
-    access::changed(&txn, &user_key(model.id)).await?;
-    events::commit(txn).await?;
-    account_of(model, ward_ids)
+    write(db, async |txn| {
+        let mut model: user::ActiveModel = existing.into();
+        model.display_name = Set(display_name);
+        model.role = Set(changes.role.code().to_owned());
+        model.all_wards = Set(changes.all_wards);
+        model.updated_at = Set(Utc::now());
+        let model = model.update(txn).await?;
+        ward_links::replace::<user_ward::Entity>(txn, model.id, &ward_ids).await?;
+        let details = rights_of(txn, changes.role, changes.all_wards, &ward_ids).await?;
+        audit::record(
+            txn,
+            caller,
+            AuditAction::UserChanged,
+            &model.username,
+            &details,
+        )
+        .await?;
+        access::changed(txn, &user_key(model.id)).await?;
+        account_of(model, ward_ids)
+    })
+    .await
 }
 
 /// Deactivates or reactivates an account (administrators). A deactivated
@@ -278,21 +279,22 @@ pub async fn set_user_active(
             "you cannot deactivate your own account",
         ));
     }
-    let txn = begin_write(db).await?;
-    let mut model: user::ActiveModel = load_user(&txn, id).await?.into();
-    model.active = Set(active);
-    model.updated_at = Set(Utc::now());
-    let model = model.update(&txn).await?;
-    let ids = ward_links::of::<user_ward::Entity>(&txn, model.id).await?;
-    let action = if active {
-        AuditAction::UserReactivated
-    } else {
-        AuditAction::UserDeactivated
-    };
-    audit::record(&txn, caller, action, &model.username, "").await?;
-    access::changed(&txn, &user_key(model.id)).await?;
-    events::commit(txn).await?;
-    account_of(model, ids)
+    write(db, async |txn| {
+        let mut model: user::ActiveModel = load_user(txn, id).await?.into();
+        model.active = Set(active);
+        model.updated_at = Set(Utc::now());
+        let model = model.update(txn).await?;
+        let ids = ward_links::of::<user_ward::Entity>(txn, model.id).await?;
+        let action = if active {
+            AuditAction::UserReactivated
+        } else {
+            AuditAction::UserDeactivated
+        };
+        audit::record(txn, caller, action, &model.username, "").await?;
+        access::changed(txn, &user_key(model.id)).await?;
+        account_of(model, ids)
+    })
+    .await
 }
 
 /// Stores a new password, which ends the user's sessions; a reset by an
@@ -309,13 +311,15 @@ async fn store_password(
     let mut model: user::ActiveModel = model.into();
     model.password_hash = Set(hash);
     model.updated_at = Set(Utc::now());
-    let txn = begin_write(db).await?;
-    model.update(&txn).await?;
-    if let Some(caller) = by {
-        audit::record(&txn, caller, AuditAction::PasswordReset, &username, "").await?;
-    }
-    access::changed(&txn, &user_key(id)).await?;
-    events::commit(txn).await
+    write(db, async |txn| {
+        model.update(txn).await?;
+        if let Some(caller) = by {
+            audit::record(txn, caller, AuditAction::PasswordReset, &username, "").await?;
+        }
+        access::changed(txn, &user_key(id)).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Sets a new password for someone who forgot theirs (administrators).

@@ -13,7 +13,7 @@ use super::entity::ward;
 use super::rules::{self, Checks};
 use super::{AuditAction, Caller, Ward};
 use crate::error::{AppError, FieldError};
-use crate::platform::db::begin_write;
+use crate::platform::db::write;
 
 /// The wards to link: none for "all wards", else sorted without repeats.
 pub(super) fn linked_wards(all_wards: bool, mut ids: Vec<i32>) -> Vec<i32> {
@@ -69,21 +69,22 @@ pub async fn create_ward(
     let mut checks = Checks::default();
     checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
     checks.finish()?;
-    let txn = begin_write(db).await?;
-    let model = ward::ActiveModel {
-        name: Set(name.to_owned()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
-    audit::record(&txn, caller, AuditAction::WardCreated, &model.name, "").await?;
-    txn.commit().await?;
-    Ok(Ward {
-        id: model.id,
-        name: model.name,
+    write(db, async |txn| {
+        let model = ward::ActiveModel {
+            name: Set(name.to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+        audit::record(txn, caller, AuditAction::WardCreated, &model.name, "").await?;
+        Ok(Ward {
+            id: model.id,
+            name: model.name,
+        })
     })
+    .await
 }
 
 /// Renames a ward (administrators).
@@ -98,32 +99,26 @@ pub async fn rename_ward(
     let mut checks = Checks::default();
     checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
     checks.finish()?;
-    let txn = begin_write(db).await?;
-    let existing = ward::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("Ward {id}")))?;
-    let before = existing.name.clone();
-    let mut model: ward::ActiveModel = existing.into();
-    model.name = Set(name.to_owned());
-    let model = model
-        .update(&txn)
-        .await
-        .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
-    let details = format!("was “{before}”");
-    audit::record(
-        &txn,
-        caller,
-        AuditAction::WardRenamed,
-        &model.name,
-        &details,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ward {
-        id: model.id,
-        name: model.name,
+    write(db, async |txn| {
+        let existing = ward::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Ward {id}")))?;
+        let before = existing.name.clone();
+        let mut model: ward::ActiveModel = existing.into();
+        model.name = Set(name.to_owned());
+        let model = model
+            .update(txn)
+            .await
+            .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
+        let details = format!("was “{before}”");
+        audit::record(txn, caller, AuditAction::WardRenamed, &model.name, &details).await?;
+        Ok(Ward {
+            id: model.id,
+            name: model.name,
+        })
     })
+    .await
 }
 
 pub(super) async fn check_ward_ids(

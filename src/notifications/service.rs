@@ -14,7 +14,7 @@ use super::{Alert, Kind, Notification, NotificationPage, Preference};
 use crate::accounts::{Caller, Role, users::users_of_ward};
 use crate::error::AppError;
 use crate::paging::{fetch_page, paging};
-use crate::platform::db::begin_write;
+use crate::platform::db::write;
 use crate::platform::events::{self, Audience};
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
@@ -177,42 +177,43 @@ pub async fn mark_read(
             "give a notification's id, or all: true",
         ));
     }
-    let txn = begin_write(db).await?;
-    let mut update = notification::Entity::update_many()
-        .col_expr(
-            notification::Column::ReadAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
-        .filter(notification::Column::UserId.eq(user))
-        .filter(notification::Column::ReadAt.is_null());
-    if let Some(id) = id.filter(|_| !all) {
-        let exists = notification::Entity::find_by_id(id)
+    write(db, async |txn| {
+        let mut update = notification::Entity::update_many()
+            .col_expr(
+                notification::Column::ReadAt,
+                sea_orm::sea_query::Expr::value(Utc::now()),
+            )
             .filter(notification::Column::UserId.eq(user))
-            .one(&txn)
-            .await?
-            .is_some();
-        if !exists {
-            return Err(AppError::NotFound(format!("Notification {id}")));
+            .filter(notification::Column::ReadAt.is_null());
+        if let Some(id) = id.filter(|_| !all) {
+            let exists = notification::Entity::find_by_id(id)
+                .filter(notification::Column::UserId.eq(user))
+                .one(txn)
+                .await?
+                .is_some();
+            if !exists {
+                return Err(AppError::NotFound(format!("Notification {id}")));
+            }
+            update = update.filter(notification::Column::Id.eq(id));
         }
-        update = update.filter(notification::Column::Id.eq(id));
-    }
-    let changed = update.exec(&txn).await?.rows_affected;
-    if changed > 0 {
-        let audience = Audience::User {
-            user_id: user,
-            patient_id: None,
-        };
-        events::append(
-            &txn,
-            "notifications",
-            "update",
-            audience,
-            &json!({ "id": id, "all": all, "read": changed }),
-        )
-        .await?;
-    }
-    events::commit(txn).await?;
-    Ok(changed)
+        let changed = update.exec(txn).await?.rows_affected;
+        if changed > 0 {
+            let audience = Audience::User {
+                user_id: user,
+                patient_id: None,
+            };
+            events::append(
+                txn,
+                "notifications",
+                "update",
+                audience,
+                &json!({ "id": id, "all": all, "read": changed }),
+            )
+            .await?;
+        }
+        Ok(changed)
+    })
+    .await
 }
 
 /// Which kinds the caller receives.
@@ -247,22 +248,23 @@ pub async fn set_preferences(
         .iter()
         .map(|code| Kind::from_field("enabled", code))
         .collect::<Result<Vec<_>, _>>()?;
-    let txn = begin_write(db).await?;
-    opt_out::Entity::delete_many()
-        .filter(opt_out::Column::UserId.eq(user))
-        .exec(&txn)
-        .await?;
-    let off: Vec<opt_out::ActiveModel> = Kind::iter()
-        .filter(|k| !enabled.contains(k))
-        .map(|k| opt_out::ActiveModel {
-            user_id: Set(user),
-            kind: Set(k.code().to_owned()),
-        })
-        .collect();
-    if !off.is_empty() {
-        opt_out::Entity::insert_many(off).exec(&txn).await?;
-    }
-    let result = preferences(&txn, caller).await?;
-    txn.commit().await?;
-    Ok(result)
+    write(db, async |txn| {
+        opt_out::Entity::delete_many()
+            .filter(opt_out::Column::UserId.eq(user))
+            .exec(txn)
+            .await?;
+        let off: Vec<opt_out::ActiveModel> = Kind::iter()
+            .filter(|k| !enabled.contains(k))
+            .map(|k| opt_out::ActiveModel {
+                user_id: Set(user),
+                kind: Set(k.code().to_owned()),
+            })
+            .collect();
+        if !off.is_empty() {
+            opt_out::Entity::insert_many(off).exec(txn).await?;
+        }
+        let result = preferences(txn, caller).await?;
+        Ok(result)
+    })
+    .await
 }

@@ -20,7 +20,7 @@ use crate::history::service::{self as history, Subject};
 use crate::notifications::service::{About, notify};
 use crate::notifications::{Alert, Kind, Snapshot};
 use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
-use crate::platform::db::begin_write;
+use crate::platform::db::write;
 use crate::platform::events::{self, Audience};
 use crate::rules::ClinicalStatus;
 use crate::rules::news2::Band;
@@ -244,10 +244,10 @@ fn duplicate_number(err: sea_orm::DbErr, number: &str) -> AppError {
     }
 }
 
-/// Stores the event of a change to a patient in its transaction and
-/// commits; returns the patient as the event carries it.
-async fn commit_change(
-    txn: sea_orm::DatabaseTransaction,
+/// Stores the event of a change to a patient in its transaction; returns
+/// the patient as the event carries it.
+async fn publish_change(
+    txn: &sea_orm::DatabaseTransaction,
     action: &str,
     model: entity::Model,
 ) -> Result<Patient, AppError> {
@@ -255,9 +255,8 @@ async fn commit_change(
         patient_id: model.id,
         ward_id: model.ward_id,
     };
-    let patient = patient_of(model, &ward_names(&txn).await?);
-    events::append(&txn, "patients", action, audience, &patient).await?;
-    events::commit(txn).await?;
+    let patient = patient_of(model, &ward_names(txn).await?);
+    events::append(txn, "patients", action, audience, &patient).await?;
     Ok(patient)
 }
 
@@ -374,21 +373,23 @@ pub async fn create(
     caller.require_clinical_writer()?;
     let values = checked_values(db, caller, &input).await?;
     let now = Utc::now();
-    let txn = begin_write(db).await?;
-    let mut model = entity::ActiveModel {
-        created_at: Set(now),
-        discharged_at: Set(None),
-        ..Default::default()
-    };
-    apply(&values, &mut model);
-    let model = model
-        .insert(&txn)
-        .await
-        .map_err(|e| duplicate_number(e, &values.hospital_number))?;
-    let subject = Subject::patient(model.id);
-    history::record(&txn, caller, subject, "create", None, None, Some(&values)).await?;
-    announce(&txn, &model, Kind::Admitted, caller).await?;
-    commit_change(txn, "create", model).await
+    write(db, async |txn| {
+        let mut model = entity::ActiveModel {
+            created_at: Set(now),
+            discharged_at: Set(None),
+            ..Default::default()
+        };
+        apply(&values, &mut model);
+        let model = model
+            .insert(txn)
+            .await
+            .map_err(|e| duplicate_number(e, &values.hospital_number))?;
+        let subject = Subject::patient(model.id);
+        history::record(txn, caller, subject, "create", None, None, Some(&values)).await?;
+        announce(txn, &model, Kind::Admitted, caller).await?;
+        publish_change(txn, "create", model).await
+    })
+    .await
 }
 
 /// Changes a patient's details (clinicians and administrators).
@@ -400,35 +401,37 @@ pub async fn update(
 ) -> Result<Patient, AppError> {
     caller.require_clinical_writer()?;
     let values = checked_values(db, caller, &input).await?;
-    let txn = begin_write(db).await?;
-    let existing = visible(&txn, caller, id).await?;
-    if let Some(discharged) = existing.discharged_at
-        && values.admitted_at > discharged
-    {
-        return Err(AppError::invalid(
-            "admitted_at",
-            "must not be after the discharge",
-        ));
-    }
-    let before = values_of(&existing);
-    let mut model: entity::ActiveModel = existing.into();
-    apply(&values, &mut model);
-    let model = model
-        .update(&txn)
-        .await
-        .map_err(|e| duplicate_number(e, &values.hospital_number))?;
-    let subject = Subject::patient(id);
-    history::record(
-        &txn,
-        caller,
-        subject,
-        "update",
-        None,
-        Some(&before),
-        Some(&values),
-    )
-    .await?;
-    commit_change(txn, "update", model).await
+    write(db, async |txn| {
+        let existing = visible(txn, caller, id).await?;
+        if let Some(discharged) = existing.discharged_at
+            && values.admitted_at > discharged
+        {
+            return Err(AppError::invalid(
+                "admitted_at",
+                "must not be after the discharge",
+            ));
+        }
+        let before = values_of(&existing);
+        let mut model: entity::ActiveModel = existing.into();
+        apply(&values, &mut model);
+        let model = model
+            .update(txn)
+            .await
+            .map_err(|e| duplicate_number(e, &values.hospital_number))?;
+        let subject = Subject::patient(id);
+        history::record(
+            txn,
+            caller,
+            subject,
+            "update",
+            None,
+            Some(&before),
+            Some(&values),
+        )
+        .await?;
+        publish_change(txn, "update", model).await
+    })
+    .await
 }
 
 /// Discharges a patient, now or at the given time, which must not be
@@ -456,31 +459,33 @@ pub async fn discharge(
             "must not be in the future",
         ));
     }
-    let txn = begin_write(db).await?;
-    let existing = visible(&txn, caller, id).await?;
-    if existing.discharged_at.is_some() {
-        return Err(AppError::Conflict(
-            "The patient is already discharged.".into(),
-        ));
-    }
-    if at < existing.admitted_at {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "discharged_at",
-            format!(
-                "must not be before the admission ({})",
-                existing.admitted_at.format("%Y-%m-%d %H:%M UTC")
-            ),
-        )]));
-    }
-    let mut model: entity::ActiveModel = existing.into();
-    model.discharged_at = Set(Some(at));
-    model.updated_at = Set(now);
-    let model = model.update(&txn).await?;
-    let subject = Subject::patient(id);
-    let after = serde_json::json!({ "discharged_at": at });
-    history::record(&txn, caller, subject, "discharge", None, None, Some(&after)).await?;
-    announce(&txn, &model, Kind::Discharged, caller).await?;
-    commit_change(txn, "update", model).await
+    write(db, async |txn| {
+        let existing = visible(txn, caller, id).await?;
+        if existing.discharged_at.is_some() {
+            return Err(AppError::Conflict(
+                "The patient is already discharged.".into(),
+            ));
+        }
+        if at < existing.admitted_at {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "discharged_at",
+                format!(
+                    "must not be before the admission ({})",
+                    existing.admitted_at.format("%Y-%m-%d %H:%M UTC")
+                ),
+            )]));
+        }
+        let mut model: entity::ActiveModel = existing.into();
+        model.discharged_at = Set(Some(at));
+        model.updated_at = Set(now);
+        let model = model.update(txn).await?;
+        let subject = Subject::patient(id);
+        let after = serde_json::json!({ "discharged_at": at });
+        history::record(txn, caller, subject, "discharge", None, None, Some(&after)).await?;
+        announce(txn, &model, Kind::Discharged, caller).await?;
+        publish_change(txn, "update", model).await
+    })
+    .await
 }
 
 /// Deletes a patient; its rounds go with it (the database cascades), the
@@ -493,34 +498,36 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let reason = crate::history::check_reason(reason)?;
-    let txn = begin_write(db).await?;
-    let existing = visible(&txn, caller, id).await?;
-    let before = values_of(&existing);
-    entity::Entity::delete_by_id(id).exec(&txn).await?;
-    let subject = Subject::patient(id);
-    history::record(
-        &txn,
-        caller,
-        subject,
-        "delete",
-        Some(&reason),
-        Some(&before),
-        None,
-    )
-    .await?;
-    let audience = Audience::Patient {
-        patient_id: id,
-        ward_id: before.ward_id,
-    };
-    events::append(
-        &txn,
-        "patients",
-        "delete",
-        audience,
-        &serde_json::json!({ "id": id }),
-    )
-    .await?;
-    events::commit(txn).await
+    write(db, async |txn| {
+        let existing = visible(txn, caller, id).await?;
+        let before = values_of(&existing);
+        entity::Entity::delete_by_id(id).exec(txn).await?;
+        let subject = Subject::patient(id);
+        history::record(
+            txn,
+            caller,
+            subject,
+            "delete",
+            Some(&reason),
+            Some(&before),
+            None,
+        )
+        .await?;
+        let audience = Audience::Patient {
+            patient_id: id,
+            ward_id: before.ward_id,
+        };
+        events::append(
+            txn,
+            "patients",
+            "delete",
+            audience,
+            &serde_json::json!({ "id": id }),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The change history of a patient and its rounds, newest first.

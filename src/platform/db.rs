@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::StartupError;
+use crate::error::AppError;
 
 /// Which database a `DATABASE_URL` points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +74,25 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
 /// Begins a transaction that will write. On SQLite it takes the database's
 /// write lock at once, waiting its turn: a transaction that reads before it
 /// writes could otherwise fail when another one commits in between.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let txn = db.begin().await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         txn.execute_unprepared("DELETE FROM events WHERE 0").await?;
     }
     Ok(txn)
+}
+
+/// Runs a change in one write transaction: `change` writes the rows, the
+/// history and the events of the change; then it is committed and the
+/// buses are woken. When `change` fails, nothing of it is kept.
+pub async fn write<T>(
+    db: &DatabaseConnection,
+    change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let txn = begin_write(db).await?;
+    let done = change(&txn).await?;
+    super::events::commit(txn).await?;
+    Ok(done)
 }
 
 fn prepare_data_folder(path: &str) -> Result<(), StartupError> {

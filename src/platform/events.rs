@@ -1,6 +1,7 @@
 //! The stored event log. A service appends its events inside the
-//! transaction of the change and calls `commit`, so an event exists exactly
-//! when its change does, and its sequence number is the order of commits.
+//! transaction of its change (`db::write`), which commits them with it, so
+//! an event exists exactly when its change does, and its sequence number is
+//! the order of commits.
 
 use std::sync::LazyLock;
 
@@ -83,7 +84,7 @@ pub enum Audience {
 static COMMITS: LazyLock<watch::Sender<u64>> = LazyLock::new(|| watch::Sender::new(0));
 
 /// Tells the buses that events were committed.
-pub fn committed() {
+fn committed() {
     COMMITS.send_modify(|n| *n = n.wrapping_add(1));
 }
 
@@ -133,7 +134,7 @@ pub async fn append<T: Serialize>(
 }
 
 /// Commits a transaction that appended events and wakes the buses.
-pub async fn commit(txn: DatabaseTransaction) -> Result<(), AppError> {
+pub(super) async fn commit(txn: DatabaseTransaction) -> Result<(), AppError> {
     txn.commit().await?;
     committed();
     Ok(())

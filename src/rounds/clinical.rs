@@ -18,8 +18,7 @@ use crate::history::service::{self as history, Subject};
 use crate::notifications::service::{About, notify};
 use crate::notifications::{Snapshot, alerts};
 use crate::patients::service::visible;
-use crate::platform::db::begin_write;
-use crate::platform::events;
+use crate::platform::db::write;
 use crate::rules::news2::{self, Observations};
 use crate::rules::{ClinicalStatus, Consciousness, RoundValues, WarningSign, phase};
 use crate::vocabulary::Vocabulary;
@@ -255,25 +254,26 @@ pub async fn set_phase(
                 })
         })
         .transpose()?;
-    let txn = begin_write(db).await?;
-    let patient = visible(&txn, caller, patient_id).await?;
-    let before = crate::patients::service::manual_phase(&patient);
-    let patient =
-        crate::patients::service::set_manual_phase(&txn, patient, manual.as_ref()).await?;
-    let subject = Subject::patient(patient_id);
-    history::record(
-        &txn,
-        caller,
-        subject,
-        "phase",
-        Some(&reason),
-        before.as_ref(),
-        manual.as_ref(),
-    )
-    .await?;
-    let status = reassess(&txn, patient, &[]).await?;
-    events::commit(txn).await?;
-    Ok(status)
+    write(db, async |txn| {
+        let patient = visible(txn, caller, patient_id).await?;
+        let before = crate::patients::service::manual_phase(&patient);
+        let patient =
+            crate::patients::service::set_manual_phase(txn, patient, manual.as_ref()).await?;
+        let subject = Subject::patient(patient_id);
+        history::record(
+            txn,
+            caller,
+            subject,
+            "phase",
+            Some(&reason),
+            before.as_ref(),
+            manual.as_ref(),
+        )
+        .await?;
+        let status = reassess(txn, patient, &[]).await?;
+        Ok(status)
+    })
+    .await
 }
 
 /// The charts' series of a patient over a span, downsampled to `buckets`

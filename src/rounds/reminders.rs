@@ -6,15 +6,15 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, SqlErr};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 
 use crate::display::service::hospital;
 use crate::error::AppError;
 use crate::notifications::service::{About, notify};
 use crate::notifications::{Alert, Kind};
 use crate::patients::service::all_admitted;
-use crate::platform::db::begin_write;
-use crate::platform::events;
+use crate::platform::db::write;
 
 /// The due times already noticed, one row per (patient, due time).
 mod reminder {
@@ -59,50 +59,54 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
         let Some(due) = last_due(last, p.monitoring_interval_hours, now) else {
             continue;
         };
-        let txn = begin_write(db).await?;
-        let claimed = reminder::ActiveModel {
-            patient_id: Set(p.id),
-            due_at: Set(due),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await;
-        match claimed {
-            Ok(_) => {}
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                continue;
+        let claimed = write(db, async |txn| {
+            let claim = reminder::ActiveModel {
+                patient_id: Set(p.id),
+                due_at: Set(due),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            let unique =
+                OnConflict::columns([reminder::Column::PatientId, reminder::Column::DueAt])
+                    .do_nothing()
+                    .to_owned();
+            let inserted = reminder::Entity::insert(claim)
+                .on_conflict(unique)
+                .exec_without_returning(txn)
+                .await?;
+            if inserted == 0 {
+                return Ok(false);
             }
-            Err(e) => return Err(e.into()),
-        }
-        let bed = p
-            .bed
-            .as_deref()
-            .map(|b| format!(", bed {b}"))
-            .unwrap_or_default();
-        let since = match p.last_round_at {
-            Some(at) => format!("the last round was at {}", display.time(at)),
-            None => format!(
-                "no round since admission at {}",
-                display.time(p.admitted_at)
-            ),
-        };
-        let alert = Alert {
-            kind: Kind::RoundDue,
-            message: format!("Round due: {}, {}{bed}", p.last_name, p.first_name),
-            reason: format!(
-                "Rounds every {} h; {since}, so one was due at {}.",
-                p.monitoring_interval_hours,
-                display.time(due)
-            ),
-        };
-        let about = About {
-            patient_id: p.id,
-            ward_id: p.ward_id,
-        };
-        notify(&txn, about, &alert).await?;
-        events::commit(txn).await?;
-        noticed += 1;
+            let bed = p
+                .bed
+                .as_deref()
+                .map(|b| format!(", bed {b}"))
+                .unwrap_or_default();
+            let since = match p.last_round_at {
+                Some(at) => format!("the last round was at {}", display.time(at)),
+                None => format!(
+                    "no round since admission at {}",
+                    display.time(p.admitted_at)
+                ),
+            };
+            let alert = Alert {
+                kind: Kind::RoundDue,
+                message: format!("Round due: {}, {}{bed}", p.last_name, p.first_name),
+                reason: format!(
+                    "Rounds every {} h; {since}, so one was due at {}.",
+                    p.monitoring_interval_hours,
+                    display.time(due)
+                ),
+            };
+            let about = About {
+                patient_id: p.id,
+                ward_id: p.ward_id,
+            };
+            notify(txn, about, &alert).await?;
+            Ok(true)
+        })
+        .await?;
+        noticed += usize::from(claimed);
     }
     Ok(noticed)
 }

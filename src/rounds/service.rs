@@ -19,7 +19,7 @@ use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
 use crate::paging::{Page, fetch_page, paging};
 use crate::patients::service::visible;
-use crate::platform::db::begin_write;
+use crate::platform::db::write;
 use crate::platform::events::{self, Audience};
 use crate::rules::{Consciousness, NUMERIC_FIELDS, RoundInput, RoundValues, Shift, WarningSign};
 use crate::vocabulary::Vocabulary;
@@ -213,12 +213,13 @@ pub async fn record(
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
     let values = input.parse(Utc::now(), zones::hospital())?;
-    let txn = begin_write(db).await?;
-    let patient = admitted_patient(&txn, caller, patient_id).await?;
-    let round = insert(&txn, caller, audience_of(&patient), patient_id, &values).await?;
-    reassess(&txn, patient, &values.warning_signs).await?;
-    events::commit(txn).await?;
-    Ok(round)
+    write(db, async |txn| {
+        let patient = admitted_patient(txn, caller, patient_id).await?;
+        let round = insert(txn, caller, audience_of(&patient), patient_id, &values).await?;
+        reassess(txn, patient, &values.warning_signs).await?;
+        Ok(round)
+    })
+    .await
 }
 
 /// Records several rounds of one patient in one transaction: all or none.
@@ -258,22 +259,23 @@ pub async fn record_many(
             Err(other) => return Err(other),
         }
     }
-    let txn = begin_write(db).await?;
-    let patient = admitted_patient(&txn, caller, patient_id).await?;
-    let audience = audience_of(&patient);
-    let mut rounds = Vec::with_capacity(all_values.len());
-    for values in &all_values {
-        rounds.push(insert(&txn, caller, audience, patient_id, values).await?);
-    }
-    let mut signs: Vec<WarningSign> = all_values
-        .iter()
-        .flat_map(|v| v.warning_signs.iter().copied())
-        .collect();
-    signs.sort_by_key(|w| w.code());
-    signs.dedup();
-    reassess(&txn, patient, &signs).await?;
-    events::commit(txn).await?;
-    Ok(rounds)
+    write(db, async |txn| {
+        let patient = admitted_patient(txn, caller, patient_id).await?;
+        let audience = audience_of(&patient);
+        let mut rounds = Vec::with_capacity(all_values.len());
+        for values in &all_values {
+            rounds.push(insert(txn, caller, audience, patient_id, values).await?);
+        }
+        let mut signs: Vec<WarningSign> = all_values
+            .iter()
+            .flat_map(|v| v.warning_signs.iter().copied())
+            .collect();
+        signs.sort_by_key(|w| w.code());
+        signs.dedup();
+        reassess(txn, patient, &signs).await?;
+        Ok(rounds)
+    })
+    .await
 }
 
 /// Corrects a round; the reason and the values before are kept in the
@@ -296,36 +298,37 @@ pub async fn correct(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    let txn = begin_write(db).await?;
-    let (existing, patient) = visible_round(&txn, caller, id).await?;
-    let audience = audience_of(&patient);
-    let before = values_of(&existing);
-    let patient_id = existing.patient_id;
-    let mut model: entity::ActiveModel = existing.into();
-    apply(&values, &mut model);
-    let model = model.update(&txn).await?;
-    let subject = Subject::round(id, patient_id);
-    history::record(
-        &txn,
-        caller,
-        subject,
-        "update",
-        Some(&reason),
-        Some(&before),
-        Some(&values),
-    )
-    .await?;
-    let round = round_of(model);
-    events::append(&txn, "rounds", "update", audience, &round).await?;
-    let added: Vec<WarningSign> = values
-        .warning_signs
-        .iter()
-        .filter(|w| !before.warning_signs.contains(w))
-        .copied()
-        .collect();
-    reassess(&txn, patient, &added).await?;
-    events::commit(txn).await?;
-    Ok(round)
+    write(db, async |txn| {
+        let (existing, patient) = visible_round(txn, caller, id).await?;
+        let audience = audience_of(&patient);
+        let before = values_of(&existing);
+        let patient_id = existing.patient_id;
+        let mut model: entity::ActiveModel = existing.into();
+        apply(&values, &mut model);
+        let model = model.update(txn).await?;
+        let subject = Subject::round(id, patient_id);
+        history::record(
+            txn,
+            caller,
+            subject,
+            "update",
+            Some(&reason),
+            Some(&before),
+            Some(&values),
+        )
+        .await?;
+        let round = round_of(model);
+        events::append(txn, "rounds", "update", audience, &round).await?;
+        let added: Vec<WarningSign> = values
+            .warning_signs
+            .iter()
+            .filter(|w| !before.warning_signs.contains(w))
+            .copied()
+            .collect();
+        reassess(txn, patient, &added).await?;
+        Ok(round)
+    })
+    .await
 }
 
 /// Deletes a round; its values and the reason stay in the history
@@ -338,25 +341,27 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let reason = check_reason(reason)?;
-    let txn = begin_write(db).await?;
-    let (existing, patient) = visible_round(&txn, caller, id).await?;
-    let audience = audience_of(&patient);
-    let before = values_of(&existing);
-    let patient_id = existing.patient_id;
-    let subject = Subject::round(id, patient_id);
-    let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
-    existing.delete(&txn).await?;
-    history::record(
-        &txn,
-        caller,
-        subject,
-        "delete",
-        Some(&reason),
-        Some(&before),
-        None,
-    )
-    .await?;
-    events::append(&txn, "rounds", "delete", audience, &deleted).await?;
-    reassess(&txn, patient, &[]).await?;
-    events::commit(txn).await
+    write(db, async |txn| {
+        let (existing, patient) = visible_round(txn, caller, id).await?;
+        let audience = audience_of(&patient);
+        let before = values_of(&existing);
+        let patient_id = existing.patient_id;
+        let subject = Subject::round(id, patient_id);
+        let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
+        existing.delete(txn).await?;
+        history::record(
+            txn,
+            caller,
+            subject,
+            "delete",
+            Some(&reason),
+            Some(&before),
+            None,
+        )
+        .await?;
+        events::append(txn, "rounds", "delete", audience, &deleted).await?;
+        reassess(txn, patient, &[]).await?;
+        Ok(())
+    })
+    .await
 }
