@@ -14,7 +14,7 @@ use super::users::{self, SessionUser};
 use super::{Caller, token_key, user_key};
 use crate::error::AppError;
 use crate::platform::db::write;
-use crate::platform::events::{self, ACCESS_STREAM, Audience};
+use crate::platform::events::{self, Audience, Change, Topic};
 
 /// What a closed connection's client is told when its access ended.
 pub const ACCESS_ENDED: &str = "Your access changed — sign in again.";
@@ -93,8 +93,8 @@ pub async fn current(db: &DatabaseConnection, credential: &Credential) -> Result
 pub async fn changed(txn: &DatabaseTransaction, principal: &str) -> Result<(), AppError> {
     events::append(
         txn,
-        ACCESS_STREAM,
-        "update",
+        Topic::Access,
+        Change::Update,
         Audience::Servers,
         &json!({ "principal": principal }),
     )

@@ -36,6 +36,20 @@ pub fn check_reason(reason: &str) -> Result<String, AppError> {
     Ok(reason.to_owned())
 }
 
+/// What a change did to a patient or a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum HistoryAction {
+    Create,
+    Update,
+    Delete,
+    Discharge,
+    /// The phase was set by hand or returned to the rules.
+    Phase,
+}
+
 /// A change of a patient or a round: who, when, why, and the values before
 /// and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -45,7 +59,8 @@ pub struct HistoryEntry {
     pub entity: String,
     pub entity_id: i32,
     pub patient_id: i32,
-    /// `create`, `update`, `delete` or `discharge`.
+    /// What the change did.
+    #[schema(value_type = HistoryAction)]
     pub action: String,
     pub actor: String,
     pub at: DateTime<Utc>,

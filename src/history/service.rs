@@ -8,11 +8,12 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::HistoryEntry;
 use super::entity;
+use super::{HistoryAction, HistoryEntry};
 use crate::accounts::{Caller, Principal};
 use crate::error::AppError;
 use crate::paging::{Page, fetch_page};
+use crate::vocabulary::Vocabulary;
 
 /// What was changed.
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +60,7 @@ pub async fn record<T: Serialize>(
     db: &impl ConnectionTrait,
     caller: &Caller,
     subject: Subject,
-    action: &str,
+    action: HistoryAction,
     reason: Option<&str>,
     before: Option<&T>,
     after: Option<&T>,
@@ -68,7 +69,7 @@ pub async fn record<T: Serialize>(
         entity: Set(subject.entity.to_owned()),
         entity_id: Set(subject.entity_id),
         patient_id: Set(subject.patient_id),
-        action: Set(action.to_owned()),
+        action: Set(action.code().to_owned()),
         actor_user_id: Set(caller.user_id()),
         actor_name: Set(actor_name(caller)),
         at: Set(Utc::now()),

@@ -254,6 +254,15 @@ mod tests {
     }
 
     #[test]
+    fn the_streams_that_carry_events_are_the_log_s_topics() {
+        use crate::platform::events::Topic;
+        use crate::vocabulary::IntoEnumIterator;
+        for stream in Stream::iter().filter(|s| *s != Stream::Presence) {
+            assert!(Topic::parse(stream.code()).is_some(), "{stream:?}");
+        }
+    }
+
+    #[test]
     fn every_action_is_named_as_its_rest_twin() {
         use crate::vocabulary::IntoEnumIterator;
         for stream in Stream::iter() {

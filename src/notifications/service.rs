@@ -15,7 +15,7 @@ use crate::accounts::{Caller, Role, users::users_of_ward};
 use crate::error::AppError;
 use crate::paging::{fetch_page, paging};
 use crate::platform::db::write;
-use crate::platform::events::{self, Audience};
+use crate::platform::events::{self, Audience, Change, Topic};
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 const DEFAULT_PER_PAGE: u64 = 50;
@@ -93,8 +93,8 @@ pub async fn notify(
         };
         events::append(
             txn,
-            "notifications",
-            "create",
+            Topic::Notifications,
+            Change::Create,
             audience,
             &notification_of(model),
         )
@@ -204,8 +204,8 @@ pub async fn mark_read(
             };
             events::append(
                 txn,
-                "notifications",
-                "update",
+                Topic::Notifications,
+                Change::Update,
                 audience,
                 &json!({ "id": id, "all": all, "read": changed }),
             )

@@ -16,12 +16,13 @@ use super::{Patient, PatientInput, PatientValues, Sex, Status, StoredStatus};
 use crate::accounts::wards::ward_names;
 use crate::accounts::{Caller, WardScope};
 use crate::error::{AppError, FieldError};
+use crate::history::HistoryAction;
 use crate::history::service::{self as history, Subject};
 use crate::notifications::service::{About, notify};
 use crate::notifications::{Alert, Kind, Snapshot};
 use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
 use crate::platform::db::write;
-use crate::platform::events::{self, Audience};
+use crate::platform::events::{self, Audience, Change, Topic};
 use crate::rules::ClinicalStatus;
 use crate::rules::news2::Band;
 use crate::rules::parse_time;
@@ -157,7 +158,7 @@ pub async fn store_status(
             ward_id: model.ward_id,
         };
         let patient = patient_of(model.clone(), &ward_names(txn).await?);
-        events::append(txn, "patients", "update", audience, &patient).await?;
+        events::append(txn, Topic::Patients, Change::Update, audience, &patient).await?;
     }
     Ok(model)
 }
@@ -248,7 +249,7 @@ fn duplicate_number(err: sea_orm::DbErr, number: &str) -> AppError {
 /// the patient as the event carries it.
 async fn publish_change(
     txn: &sea_orm::DatabaseTransaction,
-    action: &str,
+    change: Change,
     model: entity::Model,
 ) -> Result<Patient, AppError> {
     let audience = Audience::Patient {
@@ -256,7 +257,7 @@ async fn publish_change(
         ward_id: model.ward_id,
     };
     let patient = patient_of(model, &ward_names(txn).await?);
-    events::append(txn, "patients", action, audience, &patient).await?;
+    events::append(txn, Topic::Patients, change, audience, &patient).await?;
     Ok(patient)
 }
 
@@ -385,9 +386,18 @@ pub async fn create(
             .await
             .map_err(|e| duplicate_number(e, &values.hospital_number))?;
         let subject = Subject::patient(model.id);
-        history::record(txn, caller, subject, "create", None, None, Some(&values)).await?;
+        history::record(
+            txn,
+            caller,
+            subject,
+            HistoryAction::Create,
+            None,
+            None,
+            Some(&values),
+        )
+        .await?;
         announce(txn, &model, Kind::Admitted, caller).await?;
-        publish_change(txn, "create", model).await
+        publish_change(txn, Change::Create, model).await
     })
     .await
 }
@@ -423,13 +433,13 @@ pub async fn update(
             txn,
             caller,
             subject,
-            "update",
+            HistoryAction::Update,
             None,
             Some(&before),
             Some(&values),
         )
         .await?;
-        publish_change(txn, "update", model).await
+        publish_change(txn, Change::Update, model).await
     })
     .await
 }
@@ -481,9 +491,18 @@ pub async fn discharge(
         let model = model.update(txn).await?;
         let subject = Subject::patient(id);
         let after = serde_json::json!({ "discharged_at": at });
-        history::record(txn, caller, subject, "discharge", None, None, Some(&after)).await?;
+        history::record(
+            txn,
+            caller,
+            subject,
+            HistoryAction::Discharge,
+            None,
+            None,
+            Some(&after),
+        )
+        .await?;
         announce(txn, &model, Kind::Discharged, caller).await?;
-        publish_change(txn, "update", model).await
+        publish_change(txn, Change::Update, model).await
     })
     .await
 }
@@ -507,7 +526,7 @@ pub async fn delete(
             txn,
             caller,
             subject,
-            "delete",
+            HistoryAction::Delete,
             Some(&reason),
             Some(&before),
             None,
@@ -519,8 +538,8 @@ pub async fn delete(
         };
         events::append(
             txn,
-            "patients",
-            "delete",
+            Topic::Patients,
+            Change::Delete,
             audience,
             &serde_json::json!({ "id": id }),
         )

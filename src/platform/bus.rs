@@ -14,10 +14,11 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use axum::extract::ws::Utf8Bytes;
 
-use super::events::{self, ACCESS_STREAM, Model as StoredEvent};
+use super::events::{self, Model as StoredEvent, Topic};
 use super::frames::{Frame, Presence};
 use crate::error::AppError;
 use crate::platform::tasks::supervise;
+use crate::vocabulary::Vocabulary;
 
 /// How many pushes may wait for one socket before it is told to resync.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -287,7 +288,7 @@ impl Bus {
     pub fn dispatch(&self, delivery: Arc<Delivery>) {
         let event = &delivery.event;
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-        if event.stream == ACCESS_STREAM {
+        if event.stream == Topic::Access.code() {
             let principal = serde_json::from_str::<serde_json::Value>(&event.data)
                 .ok()
                 .and_then(|data| data["principal"].as_str().map(str::to_owned));

@@ -13,9 +13,29 @@ use tokio::sync::watch;
 
 use super::frames::Event;
 use crate::error::AppError;
+use crate::vocabulary::Vocabulary;
 
-/// The stream of the events that tell servers someone's access changed.
-pub const ACCESS_STREAM: &str = "access";
+/// The streams of the log: what an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum Topic {
+    Patients,
+    Rounds,
+    Notifications,
+    /// Someone's access changed; for the servers, never sent to a client.
+    Access,
+}
+
+/// What happened to what an event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum Change {
+    Create,
+    Update,
+    Delete,
+}
 
 /// How long events are kept for clients that resume.
 pub const RETENTION_DAYS: i64 = 7;
@@ -98,8 +118,8 @@ pub fn commits() -> watch::Receiver<u64> {
 /// number N has seen every number before it.
 pub async fn append<T: Serialize>(
     txn: &DatabaseTransaction,
-    stream: &str,
-    action: &str,
+    topic: Topic,
+    change: Change,
     audience: Audience,
     data: &T,
 ) -> Result<(), AppError> {
@@ -120,8 +140,8 @@ pub async fn append<T: Serialize>(
     };
     ActiveModel {
         at: Set(Utc::now()),
-        stream: Set(stream.to_owned()),
-        action: Set(action.to_owned()),
+        stream: Set(topic.code().to_owned()),
+        action: Set(change.code().to_owned()),
         patient_id: Set(patient_id),
         ward_id: Set(ward_id),
         user_id: Set(user_id),

@@ -13,6 +13,7 @@ use super::service::warning_signs;
 use super::{entity, series};
 use crate::accounts::Caller;
 use crate::error::AppError;
+use crate::history::HistoryAction;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
 use crate::notifications::service::{About, notify};
@@ -264,7 +265,7 @@ pub async fn set_phase(
             txn,
             caller,
             subject,
-            "phase",
+            HistoryAction::Phase,
             Some(&reason),
             before.as_ref(),
             manual.as_ref(),

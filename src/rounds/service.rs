@@ -15,12 +15,13 @@ use super::entity;
 use super::{MAX_BATCH_ROUNDS, Round};
 use crate::accounts::Caller;
 use crate::error::AppError;
+use crate::history::HistoryAction;
 use crate::history::check_reason;
 use crate::history::service::{self as history, Subject};
 use crate::paging::{Page, fetch_page, paging};
 use crate::patients::service::visible;
 use crate::platform::db::write;
-use crate::platform::events::{self, Audience};
+use crate::platform::events::{self, Audience, Change, Topic};
 use crate::rules::{Consciousness, NUMERIC_FIELDS, RoundInput, RoundValues, Shift, WarningSign};
 use crate::vocabulary::Vocabulary;
 use crate::zones;
@@ -176,9 +177,18 @@ async fn insert(
     apply(values, &mut model);
     let model = model.insert(txn).await?;
     let subject = Subject::round(model.id, patient_id);
-    history::record(txn, caller, subject, "create", None, None, Some(values)).await?;
+    history::record(
+        txn,
+        caller,
+        subject,
+        HistoryAction::Create,
+        None,
+        None,
+        Some(values),
+    )
+    .await?;
     let round = round_of(model);
-    events::append(txn, "rounds", "create", audience, &round).await?;
+    events::append(txn, Topic::Rounds, Change::Create, audience, &round).await?;
     Ok(round)
 }
 
@@ -311,14 +321,14 @@ pub async fn correct(
             txn,
             caller,
             subject,
-            "update",
+            HistoryAction::Update,
             Some(&reason),
             Some(&before),
             Some(&values),
         )
         .await?;
         let round = round_of(model);
-        events::append(txn, "rounds", "update", audience, &round).await?;
+        events::append(txn, Topic::Rounds, Change::Update, audience, &round).await?;
         let added: Vec<WarningSign> = values
             .warning_signs
             .iter()
@@ -353,13 +363,13 @@ pub async fn delete(
             txn,
             caller,
             subject,
-            "delete",
+            HistoryAction::Delete,
             Some(&reason),
             Some(&before),
             None,
         )
         .await?;
-        events::append(txn, "rounds", "delete", audience, &deleted).await?;
+        events::append(txn, Topic::Rounds, Change::Delete, audience, &deleted).await?;
         reassess(txn, patient, &[]).await?;
         Ok(())
     })

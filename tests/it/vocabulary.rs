@@ -3,6 +3,7 @@
 
 use vitalboard::accounts::{AuditAction, Role};
 use vitalboard::display::{Clock, TemperatureUnit};
+use vitalboard::history::HistoryAction;
 use vitalboard::notifications::Kind;
 use vitalboard::patients::{Sex, Status};
 use vitalboard::rounds::series::Span;
@@ -45,6 +46,7 @@ fn every_vocabulary_has_one_name_per_value() {
     one_name_everywhere::<Consciousness>();
     one_name_everywhere::<Shift>();
     one_name_everywhere::<WarningSign>();
+    one_name_everywhere::<HistoryAction>();
 }
 
 #[test]
