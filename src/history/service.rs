@@ -55,6 +55,25 @@ fn json<T: Serialize>(value: Option<&T>) -> Result<Option<String>, AppError> {
         .transpose()
 }
 
+/// Records that something was created, with its values.
+pub async fn created<T: Serialize>(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    subject: Subject,
+    values: &T,
+) -> Result<(), AppError> {
+    record(
+        db,
+        caller,
+        subject,
+        HistoryAction::Create,
+        None,
+        None,
+        Some(values),
+    )
+    .await
+}
+
 /// Records one change.
 pub async fn record<T: Serialize>(
     db: &impl ConnectionTrait,

@@ -386,16 +386,7 @@ pub async fn create(
             .await
             .map_err(|e| duplicate_number(e, &values.hospital_number))?;
         let subject = Subject::patient(model.id);
-        history::record(
-            txn,
-            caller,
-            subject,
-            HistoryAction::Create,
-            None,
-            None,
-            Some(&values),
-        )
-        .await?;
+        history::created(txn, caller, subject, &values).await?;
         announce(txn, &model, Kind::Admitted, caller).await?;
         publish_change(txn, Change::Create, model).await
     })

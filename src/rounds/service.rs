@@ -177,16 +177,7 @@ async fn insert(
     apply(values, &mut model);
     let model = model.insert(txn).await?;
     let subject = Subject::round(model.id, patient_id);
-    history::record(
-        txn,
-        caller,
-        subject,
-        HistoryAction::Create,
-        None,
-        None,
-        Some(values),
-    )
-    .await?;
+    history::created(txn, caller, subject, values).await?;
     let round = round_of(model);
     events::append(txn, Topic::Rounds, Change::Create, audience, &round).await?;
     Ok(round)
