@@ -27,12 +27,20 @@ pub struct OperationDoc {
     pub output: String,
 }
 
+/// One kind of socket request as the API page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SocketRequestDoc {
+    /// The stream and action, e.g. `rounds correct`.
+    pub name: String,
+    /// Its JSON Schema, pretty-printed.
+    pub schema: String,
+}
+
 /// The live socket's messages as the API page shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SocketDoc {
-    /// The JSON Schema of a request, pretty-printed: one choice per stream
-    /// and action.
-    pub request: String,
+    /// Every request, one per stream and action.
+    pub requests: Vec<SocketRequestDoc>,
     /// The JSON Schema of every frame the server sends, pretty-printed.
     pub frames: String,
 }

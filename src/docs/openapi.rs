@@ -22,7 +22,7 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::accounts::api as accounts;
 use crate::display::api as display;
 use crate::docs::api as docs;
-use crate::docs::{OperationDoc, Reference, SocketDoc};
+use crate::docs::{OperationDoc, Reference, SocketDoc, SocketRequestDoc};
 use crate::error::AppError;
 use crate::live::actions::{Action, Stream, SubscriptionArgs};
 use crate::live::api as live;
@@ -625,7 +625,15 @@ pub fn reference(doc: &OpenApi) -> Reference {
     Reference {
         operations,
         socket: SocketDoc {
-            request: pretty(&socket_request(&value)),
+            requests: socket_request(&value)["oneOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|choice| SocketRequestDoc {
+                    name: choice["title"].as_str().unwrap_or_default().to_owned(),
+                    schema: pretty(choice),
+                })
+                .collect(),
             frames: serde_json::to_string_pretty(&socket_frames()).unwrap_or_default(),
         },
     }

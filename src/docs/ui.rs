@@ -71,10 +71,22 @@ pub fn ApiPage() -> impl IntoView {
                         .ok()
                         .map(|reference| {
                             view! {
-                                <details data-testid="socket-request-schema">
-                                    <summary>"Requests (JSON Schema, one choice per stream and action)"</summary>
-                                    <pre>{reference.socket.request}</pre>
-                                </details>
+                                <h4>"Requests, each with its JSON Schema"</h4>
+                                <div data-testid="socket-request-schema">
+                                    {reference
+                                        .socket
+                                        .requests
+                                        .into_iter()
+                                        .map(|request| {
+                                            view! {
+                                                <details>
+                                                    <summary><code>{request.name}</code></summary>
+                                                    <pre>{request.schema}</pre>
+                                                </details>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
                                 <details data-testid="socket-frame-schema">
                                     <summary>"Frames the server sends (JSON Schema)"</summary>
                                     <pre>{reference.socket.frames}</pre>
