@@ -41,10 +41,7 @@ pub async fn list_wards(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<
     Ok(all
         .into_iter()
         .filter(|w| caller.wards.includes(w.id))
-        .map(|w| Ward {
-            id: w.id,
-            name: w.name,
-        })
+        .map(ward_of)
         .collect())
 }
 
@@ -58,6 +55,22 @@ pub async fn ward_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String
         .collect())
 }
 
+/// A ward's name as typed, trimmed and checked.
+fn ward_name(name: &str) -> Result<&str, AppError> {
+    let name = name.trim();
+    let mut checks = Checks::default();
+    checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
+    checks.finish()?;
+    Ok(name)
+}
+
+fn ward_of(model: ward::Model) -> Ward {
+    Ward {
+        id: model.id,
+        name: model.name,
+    }
+}
+
 /// Adds a ward (administrators).
 pub async fn create_ward(
     db: &DatabaseConnection,
@@ -65,10 +78,7 @@ pub async fn create_ward(
     name: &str,
 ) -> Result<Ward, AppError> {
     caller.require_admin()?;
-    let name = name.trim();
-    let mut checks = Checks::default();
-    checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
-    checks.finish()?;
+    let name = ward_name(name)?;
     write(db, async |txn| {
         let model = ward::ActiveModel {
             name: Set(name.to_owned()),
@@ -79,10 +89,7 @@ pub async fn create_ward(
         .await
         .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
         audit::record(txn, caller, AuditAction::WardCreated, &model.name, "").await?;
-        Ok(Ward {
-            id: model.id,
-            name: model.name,
-        })
+        Ok(ward_of(model))
     })
     .await
 }
@@ -95,10 +102,7 @@ pub async fn rename_ward(
     name: &str,
 ) -> Result<Ward, AppError> {
     caller.require_admin()?;
-    let name = name.trim();
-    let mut checks = Checks::default();
-    checks.add(rules::check_name("name", name, rules::WARD_NAME_MAX));
-    checks.finish()?;
+    let name = ward_name(name)?;
     write(db, async |txn| {
         let existing = ward::Entity::find_by_id(id)
             .one(txn)
@@ -113,10 +117,7 @@ pub async fn rename_ward(
             .map_err(|e| conflict_or(e, format!("A ward named '{name}' already exists.")))?;
         let details = format!("was “{before}”");
         audit::record(txn, caller, AuditAction::WardRenamed, &model.name, &details).await?;
-        Ok(Ward {
-            id: model.id,
-            name: model.name,
-        })
+        Ok(ward_of(model))
     })
     .await
 }

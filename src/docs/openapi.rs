@@ -107,7 +107,9 @@ struct Entry {
 
 /// `body` as the arguments `F` (each value of its JSON type, errors naming
 /// the field), encoded as the form `F` is read from.
-fn read_json<F: DeserializeOwned + Serialize + ToSchema>(body: &[u8]) -> Result<String, AppError> {
+fn read_json<F: DeserializeOwned + Serialize + ToSchema + 'static>(
+    body: &[u8],
+) -> Result<String, AppError> {
     let arguments: F = crate::platform::arguments::arguments(body)?;
     serde_qs::to_string(&arguments)
         .map_err(|e| AppError::Request(format!("The body cannot be read: {e}")))
@@ -127,7 +129,7 @@ pub fn json_reader(path: &str) -> Option<JsonReader> {
 
 fn entry<F>(access: Access) -> Entry
 where
-    F: ServerFn + ToSchema + DeserializeOwned + Serialize,
+    F: ServerFn + ToSchema + DeserializeOwned + Serialize + 'static,
     F::Output: ToSchema,
 {
     let mut schemas = Vec::new();

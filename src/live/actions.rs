@@ -117,7 +117,9 @@ pub struct SubscriptionArgs {
 }
 
 /// Reads the arguments of a REST twin (or of a subscription) from the payload.
-pub fn args<T: DeserializeOwned + utoipa::ToSchema>(payload: &Value) -> Result<T, AppError> {
+pub fn args<T: DeserializeOwned + utoipa::ToSchema + 'static>(
+    payload: &Value,
+) -> Result<T, AppError> {
     let body = serde_json::to_vec(payload).map_err(|e| AppError::internal("payload", e))?;
     crate::platform::arguments::arguments(&body)
 }

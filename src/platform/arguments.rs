@@ -1,12 +1,42 @@
 //! Reads a JSON request (a REST body or a socket request's payload) into a
 //! server function's typed arguments.
 
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+
+use serde_json::{Map, Value};
+
 use crate::error::AppError;
+
+/// The JSON Schema of a type of arguments and the components it refers to.
+type Described = Arc<(Value, Map<String, Value>)>;
+
+/// The schema of `T` as JSON, made once per type.
+fn described<T: utoipa::ToSchema + 'static>() -> Described {
+    static MADE: LazyLock<RwLock<HashMap<TypeId, Described>>> = LazyLock::new(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(made) = MADE.read().unwrap_or_else(PoisonError::into_inner).get(&id) {
+        return made.clone();
+    }
+    let mut components = Vec::new();
+    T::schemas(&mut components);
+    let components: Map<String, Value> = components
+        .into_iter()
+        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
+        .collect();
+    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+    MADE.write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(id)
+        .or_insert_with(|| Arc::new((schema, components)))
+        .clone()
+}
 
 /// Reads a JSON body into typed arguments: each value of its JSON type, an
 /// error naming the field that is missing or of the wrong type. As in JSON
 /// Schema, a number without a fraction (`7.0`) is an integer.
-pub fn arguments<T: serde::de::DeserializeOwned + utoipa::ToSchema>(
+pub fn arguments<T: serde::de::DeserializeOwned + utoipa::ToSchema + 'static>(
     body: &[u8],
 ) -> Result<T, AppError> {
     let unreadable =
@@ -19,14 +49,9 @@ pub fn arguments<T: serde::de::DeserializeOwned + utoipa::ToSchema>(
         ));
     }
     whole_numbers_as_integers(&mut value);
-    let mut components = Vec::new();
-    T::schemas(&mut components);
-    let components: serde_json::Map<String, serde_json::Value> = components
-        .into_iter()
-        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
-        .collect();
-    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
-    objects_where_objects_belong(&value, &schema, &components, "")
+    let described = described::<T>();
+    let (schema, components) = &*described;
+    objects_where_objects_belong(&value, schema, components, "")
         .map_err(|field| unreadable(format!("{field}: must be a JSON object")))?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();
