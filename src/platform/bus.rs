@@ -148,6 +148,8 @@ pub struct Bus {
     next_id: AtomicU64,
     latest: AtomicI64,
     reads: AtomicU64,
+    /// Of `reads`, those woken by a commit in this process.
+    commit_reads: AtomicU64,
     /// Woken when another server announces events.
     remote: Notify,
     remote_wakes: AtomicU64,
@@ -161,6 +163,7 @@ impl Bus {
             next_id: AtomicU64::new(1),
             latest: AtomicI64::new(0),
             reads: AtomicU64::new(0),
+            commit_reads: AtomicU64::new(0),
             remote: Notify::new(),
             remote_wakes: AtomicU64::new(0),
             max_sockets_per_principal,
@@ -179,6 +182,12 @@ impl Bus {
     /// How many times this server has read the event log for new events.
     pub fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)
+    }
+
+    /// Of those, how many a commit in this process woke (every server in
+    /// the process hears every commit).
+    pub fn commit_reads(&self) -> u64 {
+        self.commit_reads.load(Ordering::Relaxed)
     }
 
     /// Registers a socket of `principal`, refusing more than the allowed
@@ -384,6 +393,9 @@ async fn tail(bus: Arc<Bus>, db: DatabaseConnection, announce: watch::Sender<i64
         let before = last;
         loop {
             bus.reads.fetch_add(1, Ordering::Relaxed);
+            if local {
+                bus.commit_reads.fetch_add(1, Ordering::Relaxed);
+            }
             match events::after(&db, last, Condition::all(), BATCH).await {
                 Ok(batch) if batch.is_empty() => break,
                 Ok(batch) => {
