@@ -74,6 +74,27 @@ pub async fn created<T: Serialize>(
     .await
 }
 
+/// Records that something was deleted, why, and its values before.
+pub async fn deleted<T: Serialize>(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    subject: Subject,
+    reason: &str,
+    before: &T,
+) -> Result<(), AppError> {
+    let action = HistoryAction::Delete;
+    record(
+        db,
+        caller,
+        subject,
+        action,
+        Some(reason),
+        Some(before),
+        None,
+    )
+    .await
+}
+
 /// Records one change.
 pub async fn record<T: Serialize>(
     db: &impl ConnectionTrait,

@@ -513,16 +513,7 @@ pub async fn delete(
         let before = values_of(&existing);
         entity::Entity::delete_by_id(id).exec(txn).await?;
         let subject = Subject::patient(id);
-        history::record(
-            txn,
-            caller,
-            subject,
-            HistoryAction::Delete,
-            Some(&reason),
-            Some(&before),
-            None,
-        )
-        .await?;
+        history::deleted(txn, caller, subject, &reason, &before).await?;
         let audience = Audience::Patient {
             patient_id: id,
             ward_id: before.ward_id,

@@ -350,16 +350,7 @@ pub async fn delete(
         let subject = Subject::round(id, patient_id);
         let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
         existing.delete(txn).await?;
-        history::record(
-            txn,
-            caller,
-            subject,
-            HistoryAction::Delete,
-            Some(&reason),
-            Some(&before),
-            None,
-        )
-        .await?;
+        history::deleted(txn, caller, subject, &reason, &before).await?;
         events::append(txn, Topic::Rounds, Change::Delete, audience, &deleted).await?;
         reassess(txn, patient, &[]).await?;
         Ok(())
