@@ -82,7 +82,7 @@ async fn main() {
     record_every_five_minutes(&db, &caller, long, LONG_STAY).await;
     let short = admit(&db, &caller, "SHORT-STAY", 2).await;
     let inputs: Vec<RoundInput> = (0..10).map(|i| round(240 * (10 - i) as i64, i)).collect();
-    rounds::record_many(&db, &caller, short, &inputs)
+    rounds::record_many(&db, &caller, short, &inputs, chrono::Utc::now())
         .await
         .unwrap();
     for n in 0..WARD - 2 {
@@ -90,7 +90,7 @@ async fn main() {
         let inputs: Vec<RoundInput> = (0..12)
             .map(|i| round(360 * (12 - i) as i64, n + i))
             .collect();
-        rounds::record_many(&db, &caller, patient, &inputs)
+        rounds::record_many(&db, &caller, patient, &inputs, chrono::Utc::now())
             .await
             .unwrap();
     }

@@ -34,9 +34,15 @@ async fn main() {
     let patient = admit(&db, &caller, "SINGLE", 400).await;
     let start = Instant::now();
     for i in 0..SINGLE {
-        rounds::record(&db, &caller, patient, &round((SINGLE - i) as i64, i))
-            .await
-            .unwrap();
+        rounds::record(
+            &db,
+            &caller,
+            patient,
+            &round((SINGLE - i) as i64, i),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
     }
     let single = start.elapsed();
     println!(
@@ -51,7 +57,7 @@ async fn main() {
         let inputs: Vec<RoundInput> = (0..BATCH)
             .map(|i| round((BATCHED - chunk * BATCH - i) as i64, i))
             .collect();
-        rounds::record_many(&db, &caller, patient, &inputs)
+        rounds::record_many(&db, &caller, patient, &inputs, chrono::Utc::now())
             .await
             .unwrap();
     }

@@ -146,12 +146,13 @@ pub async fn ensure_patients(db: &DatabaseConnection, seed: u64) -> Result<usize
             admitted_at: Some(admitted.to_rfc3339()),
             monitoring_interval_hours: Some(interval.to_string()),
             spo2_scale2: None,
+            baseline_hematocrit_percent: None,
         };
         // Ward B patients are not in the nurse's wards: the administrator admits them.
         let recorder = if ward == 0 { &nurse } else { &admin };
         let patient = patients::create(db, recorder, input).await?;
         let course_rounds = course_rounds(&mut rng, course, admitted, now, interval);
-        rounds::record_many(db, recorder, patient.id, &course_rounds).await?;
+        rounds::record_many(db, recorder, patient.id, &course_rounds, now).await?;
         if course == Course::Discharged {
             let at = (now - Duration::hours(20)).to_rfc3339();
             patients::discharge(db, recorder, patient.id, Some(&at)).await?;
@@ -225,12 +226,24 @@ fn course_rounds(
         let platelets = if h < defervescence {
             around(rng, 160.0 - h * 0.6, 8.0)
         } else if phase_critical {
-            around(rng, 95.0 - 60.0 * into_critical.min(0.6), 6.0).max(15.0)
+            // Lowest halfway through the critical phase, then recovering.
+            let course = if into_critical < 0.5 {
+                95.0 - 80.0 * into_critical
+            } else {
+                55.0 + 60.0 * (into_critical - 0.5)
+            };
+            around(rng, course, 6.0).max(15.0)
         } else {
             around(rng, 70.0 + (h - recovery) * 1.5, 8.0).min(220.0)
         };
         let hematocrit = if phase_critical {
-            hct_baseline * (1.0 + 0.24 * (into_critical * 2.0).min(1.0))
+            // Highest halfway through, back under +20 % soon after.
+            let leak = if into_critical < 0.5 {
+                into_critical * 2.0
+            } else {
+                1.0 - 1.5 * (into_critical - 0.5)
+            };
+            hct_baseline * (1.0 + 0.24 * leak)
         } else if recovered {
             hct_baseline * 1.05
         } else {
@@ -336,30 +349,41 @@ mod tests {
     }
 
     #[test]
-    fn a_critical_course_reads_critical_at_every_hour_of_the_day() {
+    fn each_course_reads_its_phase_at_every_hour_of_the_day() {
+        use crate::rules::phase::Phase;
         let midnight = DateTime::parse_from_rfc3339("2026-11-30T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        for hour in 0..24 {
-            let now = midnight + Duration::hours(hour) + Duration::minutes(20);
-            let admitted = now - Duration::days(6);
-            let rounds: Vec<_> = course_rounds(
-                &mut StdRng::seed_from_u64(hour as u64),
-                Course::Critical,
-                admitted,
-                now,
-                6,
-            )
-            .iter()
-            .map(|r| r.parse(now, &Zone::default()).unwrap())
-            .collect();
-            let assessment = crate::rules::phase::assess(&rounds, now, None);
-            assert_eq!(
-                assessment.phase,
-                crate::rules::phase::Phase::Critical,
-                "at {now}: {}",
-                assessment.reason
-            );
+        let courses = [
+            (Course::Febrile, 1, Phase::Febrile),
+            (Course::Febrile, 3, Phase::Febrile),
+            (Course::Critical, 4, Phase::Critical),
+            (Course::Critical, 6, Phase::Critical),
+            (Course::Recovering, 5, Phase::Recovery),
+            (Course::Recovering, 8, Phase::Recovery),
+        ];
+        for (course, days, expected) in courses {
+            for hour in 0..24 {
+                let now = midnight + Duration::hours(hour) + Duration::minutes(20);
+                let admitted = now - Duration::days(days);
+                let rounds: Vec<_> = course_rounds(
+                    &mut StdRng::seed_from_u64(hour as u64),
+                    course,
+                    admitted,
+                    now,
+                    6,
+                )
+                .iter()
+                .map(|r| r.parse(now, &Zone::default()).unwrap())
+                .collect();
+                let assessment = crate::rules::course::Course::of(&rounds, &Zone::default(), None)
+                    .phase(now, None);
+                assert_eq!(
+                    assessment.phase, expected,
+                    "{course:?} at {now}: {}",
+                    assessment.reason
+                );
+            }
         }
     }
 }

@@ -94,7 +94,7 @@ pub async fn record_every_five_minutes(
         let inputs: Vec<RoundInput> = (0..1_000)
             .map(|i| round(5 * (count - chunk * 1_000 - i) as i64, i))
             .collect();
-        vitalboard::rounds::service::record_many(db, caller, patient, &inputs)
+        vitalboard::rounds::service::record_many(db, caller, patient, &inputs, chrono::Utc::now())
             .await
             .unwrap();
     }

@@ -10,6 +10,7 @@ mod m20261130_000004_live_events;
 mod m20261130_000005_clinical_alerts;
 mod m20261130_000006_display_preferences;
 mod m20261201_000007_trust;
+mod m20261201_000008_course;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_clinical_alerts::Migration),
             Box::new(m20261130_000006_display_preferences::Migration),
             Box::new(m20261201_000007_trust::Migration),
+            Box::new(m20261201_000008_course::Migration),
         ]
     }
 }

@@ -48,6 +48,8 @@ pub enum HistoryAction {
     Discharge,
     /// The phase was set by hand or returned to the rules.
     Phase,
+    /// The rules moved the phase as time passed with no round.
+    Reassess,
 }
 
 /// A change of a patient or a round: who, when, why, and the values before

@@ -95,6 +95,9 @@ pub async fn deleted<T: Serialize>(
     .await
 }
 
+/// The name under which the rules' own changes are recorded.
+pub const RULES_ACTOR: &str = "The rules";
+
 /// Records one change.
 pub async fn record<T: Serialize>(
     db: &impl ConnectionTrait,
@@ -105,14 +108,63 @@ pub async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<(), AppError> {
+    let actor = (caller.user_id(), actor_name(caller));
+    let change = Change {
+        subject,
+        action,
+        reason,
+        at: Utc::now(),
+    };
+    insert(db, actor, change, before, after).await
+}
+
+/// Records a change the rules made as time passed, at `at`.
+pub async fn by_rules<T: Serialize>(
+    db: &impl ConnectionTrait,
+    subject: Subject,
+    action: HistoryAction,
+    reason: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let change = Change {
+        subject,
+        action,
+        reason: Some(reason),
+        at,
+    };
+    insert(db, (None, RULES_ACTOR.to_owned()), change, before, after).await
+}
+
+/// What a history row says was done.
+struct Change<'a> {
+    subject: Subject,
+    action: HistoryAction,
+    reason: Option<&'a str>,
+    at: chrono::DateTime<Utc>,
+}
+
+async fn insert<T: Serialize>(
+    db: &impl ConnectionTrait,
+    (actor_user_id, actor_name): (Option<i32>, String),
+    Change {
+        subject,
+        action,
+        reason,
+        at,
+    }: Change<'_>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), AppError> {
     entity::ActiveModel {
         entity: Set(subject.entity.to_owned()),
         entity_id: Set(subject.entity_id),
         patient_id: Set(subject.patient_id),
         action: Set(action.code().to_owned()),
-        actor_user_id: Set(caller.user_id()),
-        actor_name: Set(actor_name(caller)),
-        at: Set(Utc::now()),
+        actor_user_id: Set(actor_user_id),
+        actor_name: Set(actor_name),
+        at: Set(at),
         reason: Set(reason.map(str::to_owned)),
         before: Set(json(before)?),
         after: Set(json(after)?),

@@ -10,6 +10,8 @@ fn describe(entry: &HistoryEntry) -> String {
         _ => "patient".to_owned(),
     };
     let verb = match entry.action.as_str() {
+        "reassess" => return format!("{} reassessed the patient as time passed", entry.actor),
+        "phase" => "set the phase of",
         "create" if entry.entity == "round" => "recorded",
         "create" => "admitted",
         "update" if entry.entity == "round" => "corrected",

@@ -185,15 +185,15 @@ pub async fn perform(
         }
         (Rounds, Record) => {
             let a: rounds_api::RecordRound = args(payload)?;
-            json(rounds::record(db, caller, a.patient_id, &a.round).await?)
+            json(rounds::record(db, caller, a.patient_id, &a.round, state.clock.now()).await?)
         }
         (Rounds, Correct) => {
             let a: rounds_api::CorrectRound = args(payload)?;
-            json(rounds::correct(db, caller, a.id, &a.reason, &a.round).await?)
+            json(rounds::correct(db, caller, a.id, &a.reason, &a.round, state.clock.now()).await?)
         }
         (Rounds, Delete) => {
             let a: rounds_api::DeleteRound = args(payload)?;
-            json(rounds::delete(db, caller, a.id, &a.reason).await?)
+            json(rounds::delete(db, caller, a.id, &a.reason, state.clock.now()).await?)
         }
         (Notifications, List) => {
             let a: notifications_api::ListNotifications = args(payload)?;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "patients")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -30,6 +30,14 @@ pub struct Model {
     /// The newest value of each NEWS2 parameter, as JSON.
     pub observations: Option<String>,
     pub last_round_at: Option<DateTimeUtc>,
+    /// What the rules keep of the stay's rounds (`rules::course::Course`),
+    /// as JSON; none until assessed, or after a change that needs the
+    /// rounds read again.
+    pub course: Option<String>,
+    /// A hematocrit a clinician entered on admission (e.g. from an earlier
+    /// visit), %, which the leakage rule compares with.
+    #[sea_orm(column_type = "Double", nullable)]
+    pub baseline_hematocrit_percent: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

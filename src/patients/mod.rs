@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::rules::{Checks, check_name};
 use crate::error::{AppError, FieldError};
+use crate::rules::frequency::{Frequency, frequency};
 use crate::rules::{FUTURE_TOLERANCE_MINUTES, parse_time};
 use crate::vocabulary::Vocabulary;
 use crate::zones::Zone;
@@ -112,6 +113,12 @@ pub struct PatientInput {
     #[serde(deserialize_with = "crate::wire::text")]
     #[schema(value_type = Option<bool>)]
     pub spo2_scale2: Option<String>,
+    /// A hematocrit known from before the leakage (e.g. an earlier visit),
+    /// 10–80 %; the plasma-leakage rule compares with it instead of the
+    /// stay's first hematocrit.
+    #[serde(deserialize_with = "crate::wire::text")]
+    #[schema(value_type = Option<f64>, minimum = 10, maximum = 80)]
+    pub baseline_hematocrit_percent: Option<String>,
 }
 
 /// A validated patient.
@@ -128,6 +135,9 @@ pub struct PatientValues {
     pub admitted_at: DateTime<Utc>,
     pub monitoring_interval_hours: i32,
     pub spo2_scale2: bool,
+    /// The hematocrit baseline a clinician entered, %.
+    #[serde(default)]
+    pub baseline_hematocrit_percent: Option<f64>,
 }
 
 fn present(value: &Option<String>) -> Option<&str> {
@@ -230,6 +240,17 @@ impl PatientInput {
                 false
             }
         };
+        let baseline_hematocrit_percent =
+            present(&self.baseline_hematocrit_percent).and_then(|text| {
+                let spec = crate::rules::fields::spec("hematocrit_percent");
+                spec.parse(text)
+                    .map_err(|mut e| {
+                        e.field = "baseline_hematocrit_percent".into();
+                        checks.add(Err(e));
+                    })
+                    .ok()
+                    .flatten()
+            });
         checks.finish()?;
         Ok(PatientValues {
             first_name,
@@ -243,6 +264,7 @@ impl PatientInput {
             admitted_at,
             monitoring_interval_hours,
             spo2_scale2,
+            baseline_hematocrit_percent,
         })
     }
 }
@@ -266,6 +288,7 @@ impl PatientValues {
             ),
             monitoring_interval_hours: Some(self.monitoring_interval_hours.to_string()),
             spo2_scale2: Some(self.spo2_scale2.to_string()),
+            baseline_hematocrit_percent: self.baseline_hematocrit_percent.map(|v| v.to_string()),
         }
     }
 }
@@ -301,12 +324,25 @@ pub struct StoredStatus {
     pub last_round_at: Option<DateTime<Utc>>,
 }
 
+impl StoredStatus {
+    /// How often the patient is observed, with `set_hours` chosen on
+    /// admission: the shortest of it, the score's and the phase's.
+    pub fn frequency(&self, set_hours: i32) -> Frequency {
+        let score = self.news2_total.zip(self.news2_band);
+        frequency(set_hours, score, self.phase)
+    }
+}
+
 impl Patient {
+    /// How often the patient is observed, and why.
+    pub fn frequency(&self) -> Frequency {
+        self.status.frequency(self.values.monitoring_interval_hours)
+    }
+
     /// When the next round is due: the last round (or the admission) plus
-    /// the monitoring interval.
+    /// the interval of the observation frequency.
     pub fn next_round_due(&self) -> DateTime<Utc> {
-        self.status.last_round_at.unwrap_or(self.values.admitted_at)
-            + Duration::hours(i64::from(self.values.monitoring_interval_hours))
+        self.status.last_round_at.unwrap_or(self.values.admitted_at) + self.frequency().interval()
     }
 
     /// Whether the patient needs a clinician's eye now: in the critical

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 
 use super::entity;
@@ -24,9 +24,10 @@ use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
 use crate::platform::db::write;
 use crate::platform::events::{self, Audience, Change, Topic};
 use crate::rules::ClinicalStatus;
+use crate::rules::course::Course;
 use crate::rules::news2::Band;
 use crate::rules::parse_time;
-use crate::rules::phase::{ManualPhase, Phase};
+use crate::rules::phase::{Assessment, ManualPhase, Phase};
 use crate::vocabulary::Vocabulary;
 use crate::zones;
 
@@ -82,10 +83,12 @@ fn values_of(m: &entity::Model) -> PatientValues {
         admitted_at: m.admitted_at,
         monitoring_interval_hours: m.monitoring_interval_hours,
         spo2_scale2: m.spo2_scale2,
+        baseline_hematocrit_percent: m.baseline_hematocrit_percent,
     }
 }
 
-fn status_of(m: &entity::Model) -> StoredStatus {
+/// The clinical state as stored with the patient.
+pub fn stored_status(m: &entity::Model) -> StoredStatus {
     StoredStatus {
         phase: m.phase.as_deref().and_then(Phase::parse),
         phase_reason: m.phase_reason.clone(),
@@ -107,7 +110,7 @@ fn patient_of(m: entity::Model, wards: &HashMap<i32, String>) -> Patient {
         id: m.id,
         ward_name: wards.get(&m.ward_id).cloned().unwrap_or_default(),
         values: values_of(&m),
-        status: status_of(&m),
+        status: stored_status(&m),
         discharged_at: m.discharged_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -123,7 +126,7 @@ pub fn manual_phase(m: &entity::Model) -> Option<ManualPhase> {
 
 /// The stored state alerts compare against.
 pub fn snapshot(m: &entity::Model) -> Snapshot {
-    let status = status_of(m);
+    let status = stored_status(m);
     Snapshot {
         phase: status.phase,
         band: status.news2_band,
@@ -131,28 +134,58 @@ pub fn snapshot(m: &entity::Model) -> Snapshot {
     }
 }
 
-/// Stores a newly assessed status with the patient; when it changed, the
-/// patient's subscribers are told.
+fn as_json<T: serde::Serialize>(what: &str, value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::internal(what, e))
+}
+
+/// The course of the stay kept with the patient, if one is kept.
+pub fn kept_course(m: &entity::Model) -> Option<Course> {
+    m.course
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+}
+
+/// The phase as stored with the patient, if assessed.
+pub fn stored_phase(m: &entity::Model) -> Option<Assessment> {
+    let status = stored_status(m);
+    Some(Assessment {
+        phase: status.phase?,
+        reason: status.phase_reason.unwrap_or_default(),
+        since: status.phase_since,
+        manual: status.manual,
+    })
+}
+
+/// The patient, locked for the rest of the transaction where the database
+/// can lock a row (PostgreSQL; SQLite writes one transaction at a time).
+pub async fn locked(txn: &DatabaseTransaction, id: i32) -> Result<Option<entity::Model>, AppError> {
+    Ok(entity::Entity::find_by_id(id)
+        .filter(entity::Column::DischargedAt.is_null())
+        .lock_exclusive()
+        .one(txn)
+        .await?)
+}
+
+/// Stores a newly assessed status and the course it came from with the
+/// patient; when the status changed, the patient's subscribers are told.
 pub async fn store_status(
     txn: &DatabaseTransaction,
     existing: entity::Model,
     status: &ClinicalStatus,
-    last_round_at: Option<chrono::DateTime<Utc>>,
+    course: &Course,
 ) -> Result<entity::Model, AppError> {
-    let before = status_of(&existing);
+    let before = stored_status(&existing);
     let mut model: entity::ActiveModel = existing.into();
     model.phase = Set(Some(status.phase.phase.code().to_owned()));
     model.phase_reason = Set(Some(status.phase.reason.clone()));
     model.phase_since = Set(status.phase.since);
     model.news2_total = Set(Some(i32::from(status.news2.total)));
     model.news2_band = Set(Some(status.news2.band.code().to_owned()));
-    model.observations = Set(Some(
-        serde_json::to_string(&status.observations)
-            .map_err(|e| AppError::internal("observations", e))?,
-    ));
-    model.last_round_at = Set(last_round_at);
+    model.observations = Set(Some(as_json("observations", &status.observations)?));
+    model.course = Set(Some(as_json("course", course)?));
+    model.last_round_at = Set(course.newest_at);
     let model = model.update(txn).await?;
-    if status_of(&model) != before {
+    if stored_status(&model) != before {
         let audience = Audience::Patient {
             patient_id: model.id,
             ward_id: model.ward_id,
@@ -169,10 +202,7 @@ pub async fn set_manual_phase(
     existing: entity::Model,
     manual: Option<&ManualPhase>,
 ) -> Result<entity::Model, AppError> {
-    let text = manual
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| AppError::internal("manual phase", e))?;
+    let text = manual.map(|m| as_json("manual phase", m)).transpose()?;
     let mut model: entity::ActiveModel = existing.into();
     model.manual_phase = Set(text);
     Ok(model.update(txn).await?)
@@ -233,6 +263,7 @@ fn apply(values: &PatientValues, model: &mut entity::ActiveModel) {
     model.admitted_at = Set(values.admitted_at);
     model.monitoring_interval_hours = Set(values.monitoring_interval_hours);
     model.spo2_scale2 = Set(values.spo2_scale2);
+    model.baseline_hematocrit_percent = Set(values.baseline_hematocrit_percent);
     model.updated_at = Set(Utc::now());
 }
 
@@ -359,6 +390,14 @@ pub async fn all_admitted(db: &DatabaseConnection) -> Result<Vec<entity::Model>,
         .await?)
 }
 
+/// The admitted patient `id`, for the server's own checks.
+pub async fn find(db: &DatabaseConnection, id: i32) -> Result<Option<entity::Model>, AppError> {
+    Ok(entity::Entity::find_by_id(id)
+        .filter(entity::Column::DischargedAt.is_null())
+        .one(db)
+        .await?)
+}
+
 /// One patient.
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Patient, AppError> {
     let model = visible(db, caller, id).await?;
@@ -415,6 +454,10 @@ pub async fn update(
         let before = values_of(&existing);
         let mut model: entity::ActiveModel = existing.into();
         apply(&values, &mut model);
+        if values.baseline_hematocrit_percent != before.baseline_hematocrit_percent {
+            // The rules read every round again with the new baseline.
+            model.course = Set(None);
+        }
         let model = model
             .update(txn)
             .await

@@ -9,6 +9,8 @@ pub mod bus;
 #[cfg(feature = "ssr")]
 pub mod client;
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod events;

@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use crate::platform::bus::Bus;
+use crate::platform::clock::Clock;
 
 /// Shared by every request: site settings, the database pool and the
 /// live sockets.
@@ -15,6 +16,8 @@ pub struct AppState {
     pub live: Live,
     /// Proxies whose `X-Forwarded-For` names the client (`server::client`).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// The time the services read.
+    pub clock: Clock,
 }
 
 /// The live layer of this server.

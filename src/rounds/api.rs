@@ -75,7 +75,7 @@ pub async fn record_round(
     #[server(default)] round: RoundInput,
 ) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::record(&state.db, &caller, patient_id, &round).await
+    service::record(&state.db, &caller, patient_id, &round, state.clock.now()).await
 }
 
 /// Records several rounds of one patient in one transaction: all or none; at most 500 rounds per batch.
@@ -87,7 +87,7 @@ pub async fn record_rounds(
     #[server(default)] rounds: Vec<RoundInput>,
 ) -> Result<Vec<Round>, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::record_many(&state.db, &caller, patient_id, &rounds).await
+    service::record_many(&state.db, &caller, patient_id, &rounds, state.clock.now()).await
 }
 
 /// Corrects a round: the new values replace the old, which stay in the history with the reason.
@@ -100,7 +100,8 @@ pub async fn correct_round(
     #[server(default)] round: RoundInput,
 ) -> Result<Round, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let corrected = service::correct(&state.db, &caller, id, &reason, &round).await?;
+    let corrected =
+        service::correct(&state.db, &caller, id, &reason, &round, state.clock.now()).await?;
     auth::redirect_form_post(&format!("/patients/{}", corrected.patient_id));
     Ok(corrected)
 }
@@ -111,7 +112,7 @@ pub async fn correct_round(
 #[server(prefix = "/api", endpoint = "rounds/delete", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn delete_round(id: i32, reason: Reason) -> Result<(), AppError> {
     let (state, caller) = auth::current_caller().await?;
-    service::delete(&state.db, &caller, id, &reason).await
+    service::delete(&state.db, &caller, id, &reason, state.clock.now()).await
 }
 
 /// The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), downsampled to at most `buckets` points per series (default 120, at most 2000): each point is a single value or a time bucket's min, max and last value. Query: patient_id, span, buckets.
@@ -129,7 +130,15 @@ pub async fn patient_charts(
         Some(code) => super::series::Span::parse(code)
             .ok_or_else(|| AppError::invalid("span", "must be day or course"))?,
     };
-    clinical::charts(&state.db, &caller, patient_id, span, buckets).await
+    clinical::charts(
+        &state.db,
+        &caller,
+        patient_id,
+        span,
+        buckets,
+        state.clock.now(),
+    )
+    .await
 }
 
 /// The patient's dengue phase (febrile, critical, recovery, afebrile) and NEWS2 (total, band, points per parameter), each with its reason. Query: patient_id.
@@ -138,7 +147,7 @@ pub async fn patient_charts(
 #[server(prefix = "/api", endpoint = "rounds/status", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn patient_status(patient_id: i32) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    clinical::clinical_status(&state.db, &caller, patient_id).await
+    clinical::clinical_status(&state.db, &caller, patient_id, state.clock.now()).await
 }
 
 /// Sets the patient's dengue phase by hand (febrile, critical, recovery, afebrile); it wins over the rules until cleared. The reason is kept in the history.
@@ -151,8 +160,15 @@ pub async fn set_phase(
     reason: Reason,
 ) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let status =
-        clinical::set_phase(&state.db, &caller, patient_id, Some(&*phase), &reason).await?;
+    let status = clinical::set_phase(
+        &state.db,
+        &caller,
+        patient_id,
+        Some(&*phase),
+        &reason,
+        state.clock.now(),
+    )
+    .await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
 }
@@ -163,7 +179,15 @@ pub async fn set_phase(
 #[server(prefix = "/api", endpoint = "rounds/phase/clear", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn clear_phase(patient_id: i32, reason: Reason) -> Result<ClinicalStatus, AppError> {
     let (state, caller) = auth::current_caller().await?;
-    let status = clinical::set_phase(&state.db, &caller, patient_id, None, &reason).await?;
+    let status = clinical::set_phase(
+        &state.db,
+        &caller,
+        patient_id,
+        None,
+        &reason,
+        state.clock.now(),
+    )
+    .await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
 }

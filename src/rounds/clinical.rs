@@ -1,12 +1,15 @@
 //! The clinical reading of a patient's rounds: the columns the rules and
-//! the charts read, the phase and NEWS2 now (stored with the patient after
-//! every change, and notified where they call for it), the phase set by
-//! hand, and the charts' series.
+//! the charts read, the course of the stay kept with the patient (updated
+//! round by round, folded again from the rounds only after a correction,
+//! a deletion or a back-dated round), the phase and NEWS2 it gives (stored
+//! after every change and as time passes, and notified where they call for
+//! it), the phase set by hand, and the charts' series.
 
 use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
 };
 
 use super::service::warning_signs;
@@ -20,7 +23,8 @@ use crate::notifications::service::{About, notify};
 use crate::notifications::{Snapshot, alerts};
 use crate::patients::service::visible;
 use crate::platform::db::write;
-use crate::rules::news2::{self, Observations};
+use crate::rules::course::Course;
+use crate::rules::news2;
 use crate::rules::{ClinicalStatus, Consciousness, RoundValues, WarningSign, phase};
 use crate::vocabulary::Vocabulary;
 use crate::zones;
@@ -51,35 +55,40 @@ struct ClinicalRow {
     warning_signs: String,
 }
 
+/// The columns of [`ClinicalRow`].
+const CLINICAL_COLUMNS: [entity::Column; 19] = {
+    use entity::Column as C;
+    [
+        C::MeasuredAt,
+        C::TemperatureC,
+        C::PulsePerMin,
+        C::RespirationPerMin,
+        C::SystolicMmhg,
+        C::DiastolicMmhg,
+        C::Spo2Percent,
+        C::OnOxygen,
+        C::Consciousness,
+        C::HematocritPercent,
+        C::PlateletsKPerUl,
+        C::IntakeOralMl,
+        C::IntakeIvMl,
+        C::IntakeOtherMl,
+        C::OutputUrineMl,
+        C::OutputEmesisMl,
+        C::OutputDrainageMl,
+        C::OutputOtherMl,
+        C::WarningSigns,
+    ]
+};
+
 /// The rounds `select` finds, reading only the clinical columns.
 async fn clinical_rows(
     select: sea_orm::Select<entity::Entity>,
     db: &impl ConnectionTrait,
 ) -> Result<Vec<RoundValues>, AppError> {
-    use entity::Column as C;
     Ok(select
         .select_only()
-        .columns([
-            C::MeasuredAt,
-            C::TemperatureC,
-            C::PulsePerMin,
-            C::RespirationPerMin,
-            C::SystolicMmhg,
-            C::DiastolicMmhg,
-            C::Spo2Percent,
-            C::OnOxygen,
-            C::Consciousness,
-            C::HematocritPercent,
-            C::PlateletsKPerUl,
-            C::IntakeOralMl,
-            C::IntakeIvMl,
-            C::IntakeOtherMl,
-            C::OutputUrineMl,
-            C::OutputEmesisMl,
-            C::OutputDrainageMl,
-            C::OutputOtherMl,
-            C::WarningSigns,
-        ])
+        .columns(CLINICAL_COLUMNS)
         .into_model::<ClinicalRow>()
         .all(db)
         .await?
@@ -114,79 +123,96 @@ impl From<ClinicalRow> for RoundValues {
     }
 }
 
-/// How far back the phase and NEWS2 look: long enough for the febrile days
-/// before defervescence and a whole critical episode.
-const STATUS_WINDOW_DAYS: i64 = 14;
-
-/// The rounds the status is assessed from: those of the window, oldest
-/// first, after the stay's first hematocrit (the baseline of the leakage
-/// rule) when that is older.
-async fn status_rounds(
-    db: &impl ConnectionTrait,
-    patient_id: i32,
-    now: DateTime<Utc>,
-) -> Result<Vec<RoundValues>, AppError> {
-    let from = now - chrono::Duration::days(STATUS_WINDOW_DAYS);
-    let of_patient = entity::Column::PatientId.eq(patient_id);
-    let in_order = |select: sea_orm::Select<entity::Entity>| {
-        select
-            .order_by_asc(entity::Column::MeasuredAt)
-            .order_by_asc(entity::Column::Id)
-    };
-    let mut rows = clinical_rows(
-        in_order(
-            entity::Entity::find()
-                .filter(of_patient.clone())
-                .filter(entity::Column::MeasuredAt.gte(from)),
-        ),
-        db,
-    )
-    .await?;
-    let baseline = clinical_rows(
-        in_order(
-            entity::Entity::find()
-                .filter(of_patient)
-                .filter(entity::Column::HematocritPercent.is_not_null()),
-        )
-        .limit(1),
-        db,
-    )
-    .await?;
-    if let Some(first) = baseline.into_iter().find(|b| b.measured_at < from) {
-        rows.insert(0, first);
-    }
-    Ok(rows)
+/// How a change touched the patient's rounds.
+pub(super) enum Touched<'a> {
+    /// These rounds were added (oldest first); when none is older than the
+    /// newest before, the kept course takes them one by one.
+    Added(&'a [RoundValues]),
+    /// Rounds were corrected or deleted, or none changed: the course is
+    /// folded again from the rounds if it is not kept.
+    Changed,
+    Unchanged,
 }
 
-/// The phase (or the one set by hand) and NEWS2 of a patient now.
-async fn status_of(
-    db: &impl ConnectionTrait,
+/// The course of the patient's stay folded from all its rounds, oldest
+/// first, read as a stream.
+async fn folded(
+    db: &(impl ConnectionTrait + StreamTrait),
     patient: &PatientModel,
-) -> Result<(ClinicalStatus, Option<DateTime<Utc>>), AppError> {
-    let now = Utc::now();
-    let values = status_rounds(db, patient.id, now).await?;
+) -> Result<Course, AppError> {
+    use entity::Column as C;
+    let mut rows = entity::Entity::find()
+        .filter(C::PatientId.eq(patient.id))
+        .order_by_asc(C::MeasuredAt)
+        .order_by_asc(C::Id)
+        .select_only()
+        .columns(CLINICAL_COLUMNS)
+        .into_model::<ClinicalRow>()
+        .stream(db)
+        .await?;
+    let zone = zones::hospital();
+    let mut course = Course::default();
+    while let Some(row) = rows.try_next().await? {
+        course.add(
+            &RoundValues::from(row),
+            zone,
+            patient.baseline_hematocrit_percent,
+        );
+    }
+    Ok(course)
+}
+
+/// The course kept with the patient, or folded from its rounds when none
+/// is kept.
+async fn course_of(
+    db: &(impl ConnectionTrait + StreamTrait),
+    patient: &PatientModel,
+) -> Result<Course, AppError> {
+    match crate::patients::service::kept_course(patient) {
+        Some(course) => Ok(course),
+        None => folded(db, patient).await,
+    }
+}
+
+/// The phase (or the one set by hand) and NEWS2 of a patient at `now`
+/// from its course.
+fn status_at(course: &Course, patient: &PatientModel, now: DateTime<Utc>) -> ClinicalStatus {
     let manual = crate::patients::service::manual_phase(patient);
-    let observations = Observations::newest(&values);
-    let newest = values.iter().map(|v| v.measured_at).max();
-    Ok((
-        ClinicalStatus {
-            phase: phase::assess(&values, now, manual.as_ref()),
-            news2: news2::news2(&observations, patient.spo2_scale2),
-            observations,
-        },
-        newest,
-    ))
+    ClinicalStatus {
+        phase: course.phase(now, manual.as_ref()),
+        news2: news2::news2(&course.observations, patient.spo2_scale2),
+        observations: course.observations,
+    }
 }
 
 /// Assesses the patient again after a change of its rounds or phase,
-/// stores the result with it and notifies of what calls for it, all in the
-/// change's transaction.
+/// stores the result and the course with it and notifies of what calls
+/// for it, all in the change's transaction.
 pub(super) async fn reassess(
     txn: &DatabaseTransaction,
     patient: PatientModel,
+    touched: Touched<'_>,
     new_signs: &[WarningSign],
+    now: DateTime<Utc>,
 ) -> Result<ClinicalStatus, AppError> {
-    let (status, newest) = status_of(txn, &patient).await?;
+    let kept = crate::patients::service::kept_course(&patient);
+    let course = match (touched, kept) {
+        (Touched::Added(rounds), Some(mut course))
+            if rounds.first().is_some_and(|r| course.takes(r)) =>
+        {
+            for round in rounds {
+                course.add(
+                    round,
+                    zones::hospital(),
+                    patient.baseline_hematocrit_percent,
+                );
+            }
+            course
+        }
+        (Touched::Unchanged, Some(course)) => course,
+        _ => folded(txn, &patient).await?,
+    };
+    let status = status_at(&course, &patient, now);
     let before = crate::patients::service::snapshot(&patient);
     let after = Snapshot {
         phase: Some(status.phase.phase),
@@ -209,7 +235,7 @@ pub(super) async fn reassess(
         &reasons,
         new_signs,
     );
-    let patient = crate::patients::service::store_status(txn, patient, &status, newest).await?;
+    let patient = crate::patients::service::store_status(txn, patient, &status, &course).await?;
     let about = About {
         patient_id: patient.id,
         ward_id: patient.ward_id,
@@ -220,14 +246,64 @@ pub(super) async fn reassess(
     Ok(status)
 }
 
-/// The patient's dengue phase and NEWS2 now, with every reason.
+/// Moves a patient's stored state on as time passes with no round: the
+/// critical window ending, a day without fever. The change is stored, kept
+/// in the history as the rules' and pushed live once, however many
+/// servers check at the same time. Returns whether something changed.
+pub async fn follow_time(
+    db: &DatabaseConnection,
+    patient: &PatientModel,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let stored = crate::patients::service::snapshot(patient);
+    let kept = crate::patients::service::kept_course(patient);
+    if let Some(course) = &kept {
+        let phase = status_at(course, patient, now).phase;
+        if stored.phase == Some(phase.phase) && patient.phase_since == phase.since {
+            return Ok(false);
+        }
+    }
+    write(db, async |txn| {
+        // The row lock makes a second server wait, then see the change.
+        let id = patient.id;
+        let Some(patient) = crate::patients::service::locked(txn, id).await? else {
+            return Ok(false);
+        };
+        let before = crate::patients::service::stored_phase(&patient);
+        let kept = patient.course.is_some();
+        let status = reassess(txn, patient, Touched::Unchanged, &[], now).await?;
+        let after = &status.phase;
+        let moved = before
+            .as_ref()
+            .is_none_or(|b| b.phase != after.phase || b.since != after.since);
+        if moved && kept {
+            history::by_rules(
+                txn,
+                Subject::patient(id),
+                HistoryAction::Reassess,
+                &after.reason,
+                before.as_ref(),
+                Some(after),
+                now,
+            )
+            .await?;
+        }
+        Ok(moved)
+    })
+    .await
+}
+
+/// The patient's dengue phase and NEWS2 at `now`, with every reason, from
+/// the course kept with the patient.
 pub async fn clinical_status(
     db: &DatabaseConnection,
     caller: &Caller,
     patient_id: i32,
+    now: DateTime<Utc>,
 ) -> Result<ClinicalStatus, AppError> {
     let patient = visible(db, caller, patient_id).await?;
-    Ok(status_of(db, &patient).await?.0)
+    let course = course_of(db, &patient).await?;
+    Ok(status_at(&course, &patient, now))
 }
 
 /// Sets the patient's phase by hand (`Some`) or returns it to the rules
@@ -238,6 +314,7 @@ pub async fn set_phase(
     patient_id: i32,
     phase: Option<&str>,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<ClinicalStatus, AppError> {
     caller.require_clinical_writer()?;
     let reason = check_reason(reason)?;
@@ -251,7 +328,7 @@ pub async fn set_phase(
                     phase,
                     reason: reason.clone(),
                     by: history::actor_name(caller),
-                    at: Utc::now(),
+                    at: now,
                 })
         })
         .transpose()?;
@@ -271,7 +348,7 @@ pub async fn set_phase(
             manual.as_ref(),
         )
         .await?;
-        let status = reassess(txn, patient, &[]).await?;
+        let status = reassess(txn, patient, Touched::Unchanged, &[], now).await?;
         Ok(status)
     })
     .await
@@ -285,6 +362,7 @@ pub async fn charts(
     patient_id: i32,
     span: series::Span,
     buckets: Option<u64>,
+    now: DateTime<Utc>,
 ) -> Result<series::Charts, AppError> {
     let buckets = match buckets {
         None => series::DEFAULT_BUCKETS,
@@ -297,7 +375,7 @@ pub async fn charts(
         }
     };
     let patient = visible(db, caller, patient_id).await?;
-    let (from, to) = series::range(span, patient.admitted_at, patient.discharged_at, Utc::now());
+    let (from, to) = series::range(span, patient.admitted_at, patient.discharged_at, now);
     let values = clinical_rows(
         entity::Entity::find()
             .filter(entity::Column::PatientId.eq(patient_id))

@@ -1,7 +1,9 @@
-//! Round-due reminders: a background task that notices when a patient's
-//! monitoring interval has passed with no new round. Each due time is
-//! stored with a unique (patient, due time) key in the transaction that
-//! notifies, so it is sent once, across restarts and across servers.
+//! The clinical clock: a background task that moves every admitted
+//! patient's state on as time passes (the critical window ending, a day
+//! without fever) and notices when a round falls due at the patient's
+//! observation frequency. Each due time is stored with a unique (patient,
+//! due time) key in the transaction that notifies, so it is sent once,
+//! across restarts and across servers.
 
 use std::time::Duration;
 
@@ -13,7 +15,8 @@ use crate::display::service::hospital;
 use crate::error::AppError;
 use crate::notifications::service::{About, notify};
 use crate::notifications::{Alert, Kind};
-use crate::patients::service::all_admitted;
+use crate::patients::service::{all_admitted, stored_status};
+use crate::platform::clock::Clock;
 use crate::platform::db::write;
 
 /// The due times already noticed, one row per (patient, due time).
@@ -37,26 +40,42 @@ mod reminder {
 }
 
 /// The newest due time that has passed: the last round (or the admission)
-/// plus whole monitoring intervals. `None` while the first is still ahead.
+/// plus whole intervals. `None` while the first is still ahead.
 pub fn last_due(
     last: DateTime<Utc>,
-    interval_hours: i32,
+    interval: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let interval = chrono::Duration::hours(i64::from(interval_hours.max(1)));
-    let missed = (now - last).num_seconds() / interval.num_seconds();
-    (missed >= 1).then(|| last + interval * missed as i32)
+    let step = interval.num_seconds().max(60);
+    let missed = (now - last).num_seconds() / step;
+    (missed >= 1).then(|| last + chrono::Duration::seconds(step * missed))
 }
 
-/// Sends the reminders that are due now; returns how many due times were
-/// newly noticed.
-pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
+/// What changed in one check.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// Patients whose phase time moved on.
+    pub moved: usize,
+    /// Due times newly noticed.
+    pub due: usize,
+}
+
+/// Moves every admitted patient's state on to `now` and sends the
+/// reminders that are due.
+pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Checked, AppError> {
     let display = hospital();
-    let admitted = all_admitted(db).await?;
-    let mut noticed = 0;
-    for p in admitted {
+    let mut checked = Checked::default();
+    for mut p in all_admitted(db).await? {
+        if crate::rounds::clinical::follow_time(db, &p, now).await? {
+            checked.moved += 1;
+            match crate::patients::service::find(db, p.id).await? {
+                Some(fresh) => p = fresh,
+                None => continue,
+            }
+        }
         let last = p.last_round_at.unwrap_or(p.admitted_at);
-        let Some(due) = last_due(last, p.monitoring_interval_hours, now) else {
+        let frequency = stored_status(&p).frequency(p.monitoring_interval_hours);
+        let Some(due) = last_due(last, frequency.interval(), now) else {
             continue;
         };
         let claimed = write(db, async |txn| {
@@ -93,8 +112,8 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
                 kind: Kind::RoundDue,
                 message: format!("Round due: {}, {}{bed}", p.last_name, p.first_name),
                 reason: format!(
-                    "Rounds every {} h; {since}, so one was due at {}.",
-                    p.monitoring_interval_hours,
+                    "Rounds {}; {since}, so one was due at {}.",
+                    frequency.reason,
                     display.time(due)
                 ),
             };
@@ -106,21 +125,22 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
             Ok(true)
         })
         .await?;
-        noticed += usize::from(claimed);
+        checked.due += usize::from(claimed);
     }
-    Ok(noticed)
+    Ok(checked)
 }
 
-/// Checks every `every` until the process ends.
-pub fn start(db: DatabaseConnection, every: Duration) {
-    crate::platform::tasks::supervise("the check for due rounds", move || {
+/// Checks every `every`, at the time of `clock`, until the process ends.
+pub fn start(db: DatabaseConnection, clock: Clock, every: Duration) {
+    crate::platform::tasks::supervise("the clinical clock", move || {
         let db = db.clone();
+        let clock = clock.clone();
         async move {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                if let Err(e) = check(&db, Utc::now()).await {
-                    tracing::warn!("cannot check for due rounds: {e}");
+                if let Err(e) = check(&db, clock.now()).await {
+                    tracing::warn!("cannot move the patients' state on in time: {e}");
                 }
             }
         }
@@ -138,10 +158,13 @@ mod tests {
 
     #[test]
     fn one_due_time_per_missed_interval() {
-        assert_eq!(last_due(at(8, 0), 4, at(11, 59)), None);
-        assert_eq!(last_due(at(8, 0), 4, at(12, 0)), Some(at(12, 0)));
-        assert_eq!(last_due(at(8, 0), 4, at(15, 59)), Some(at(12, 0)));
-        assert_eq!(last_due(at(8, 0), 4, at(16, 1)), Some(at(16, 0)));
-        assert_eq!(last_due(at(8, 0), 1, at(10, 30)), Some(at(10, 0)));
+        let hours = chrono::Duration::hours;
+        assert_eq!(last_due(at(8, 0), hours(4), at(11, 59)), None);
+        assert_eq!(last_due(at(8, 0), hours(4), at(12, 0)), Some(at(12, 0)));
+        assert_eq!(last_due(at(8, 0), hours(4), at(15, 59)), Some(at(12, 0)));
+        assert_eq!(last_due(at(8, 0), hours(4), at(16, 1)), Some(at(16, 0)));
+        assert_eq!(last_due(at(8, 0), hours(1), at(10, 30)), Some(at(10, 0)));
+        let quarter = chrono::Duration::minutes(15);
+        assert_eq!(last_due(at(8, 0), quarter, at(8, 40)), Some(at(8, 30)));
     }
 }

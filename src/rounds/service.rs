@@ -10,7 +10,7 @@ use sea_orm::{
     EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set, Value,
 };
 
-use super::clinical::reassess;
+use super::clinical::{Touched, reassess};
 use super::entity;
 use super::{MAX_BATCH_ROUNDS, Round};
 use crate::accounts::Caller;
@@ -211,13 +211,22 @@ pub async fn record(
     caller: &Caller,
     patient_id: i32,
     input: &RoundInput,
+    now: DateTime<Utc>,
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
-    let values = input.parse(Utc::now(), zones::hospital())?;
+    let values = input.parse(now, zones::hospital())?;
     write(db, async |txn| {
         let patient = admitted_patient(txn, caller, patient_id).await?;
         let round = insert(txn, caller, audience_of(&patient), patient_id, &values).await?;
-        reassess(txn, patient, &values.warning_signs).await?;
+        let added = std::slice::from_ref(&values);
+        reassess(
+            txn,
+            patient,
+            Touched::Added(added),
+            &values.warning_signs,
+            now,
+        )
+        .await?;
         Ok(round)
     })
     .await
@@ -230,6 +239,7 @@ pub async fn record_many(
     caller: &Caller,
     patient_id: i32,
     inputs: &[RoundInput],
+    now: DateTime<Utc>,
 ) -> Result<Vec<Round>, AppError> {
     caller.require_clinical_writer()?;
     if inputs.len() > MAX_BATCH_ROUNDS {
@@ -241,7 +251,6 @@ pub async fn record_many(
             ),
         ));
     }
-    let now = Utc::now();
     let mut all_values = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
         match input.parse(now, zones::hospital()) {
@@ -273,7 +282,9 @@ pub async fn record_many(
             .collect();
         signs.sort_by_key(|w| w.code());
         signs.dedup();
-        reassess(txn, patient, &signs).await?;
+        let mut added = all_values.clone();
+        added.sort_by_key(|v| v.measured_at);
+        reassess(txn, patient, Touched::Added(&added), &signs, now).await?;
         Ok(rounds)
     })
     .await
@@ -287,10 +298,11 @@ pub async fn correct(
     id: i32,
     reason: &str,
     input: &RoundInput,
+    now: DateTime<Utc>,
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
     let reason = check_reason(reason);
-    let values = input.parse(Utc::now(), zones::hospital());
+    let values = input.parse(now, zones::hospital());
     let (reason, values) = match (reason, values) {
         (Ok(r), Ok(v)) => (r, v),
         (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
@@ -326,7 +338,7 @@ pub async fn correct(
             .filter(|w| !before.warning_signs.contains(w))
             .copied()
             .collect();
-        reassess(txn, patient, &added).await?;
+        reassess(txn, patient, Touched::Changed, &added, now).await?;
         Ok(round)
     })
     .await
@@ -339,6 +351,7 @@ pub async fn delete(
     caller: &Caller,
     id: i32,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let reason = check_reason(reason)?;
@@ -352,7 +365,7 @@ pub async fn delete(
         existing.delete(txn).await?;
         history::deleted(txn, caller, subject, &reason, &before).await?;
         events::append(txn, Topic::Rounds, Change::Delete, audience, &deleted).await?;
-        reassess(txn, patient, &[]).await?;
+        reassess(txn, patient, Touched::Changed, &[], now).await?;
         Ok(())
     })
     .await

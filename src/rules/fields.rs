@@ -258,13 +258,17 @@ numeric_fields! {
     weight_kg: f64 = "Weight", "kg", 0.5 ..= 400, Other;
 }
 
+/// The numeric field named `name`, one of [`NUMERIC_FIELDS`].
+pub fn spec(name: &str) -> FieldSpec {
+    *NUMERIC_FIELDS
+        .iter()
+        .find(|f| f.name == name)
+        .expect("a field of the round table")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn spec(name: &str) -> FieldSpec {
-        *NUMERIC_FIELDS.iter().find(|f| f.name == name).unwrap()
-    }
 
     #[test]
     fn ranges_of_the_product_brief() {

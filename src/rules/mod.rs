@@ -2,7 +2,9 @@
 //! fields and their allowed ranges, NEWS2, the dengue phase, and the
 //! vocabularies they speak in. Nothing here reads a database or a clock.
 
+pub mod course;
 pub mod fields;
+pub mod frequency;
 pub mod news2;
 pub mod phase;
 

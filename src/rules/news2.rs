@@ -23,21 +23,25 @@ impl Observations {
     /// The newest value of each parameter among `rounds` (in the order
     /// they were recorded).
     pub fn newest(rounds: &[super::RoundValues]) -> Self {
-        // Stable sort, then newest first: of rounds taken at the same time,
-        // the one given last wins.
+        // Stable sort: of rounds taken at the same time, the one given last wins.
         let mut ordered: Vec<&super::RoundValues> = rounds.iter().collect();
         ordered.sort_by_key(|r| r.measured_at);
-        ordered.reverse();
-        let newest = |f: fn(&super::RoundValues) -> Option<f64>| ordered.iter().find_map(|r| f(r));
-        Observations {
-            respiration_per_min: newest(|r| r.respiration_per_min.map(f64::from)).map(|v| v as i32),
-            spo2_percent: newest(|r| r.spo2_percent.map(f64::from)).map(|v| v as i32),
-            on_oxygen: ordered.iter().find_map(|r| r.on_oxygen),
-            systolic_mmhg: newest(|r| r.systolic_mmhg.map(f64::from)).map(|v| v as i32),
-            pulse_per_min: newest(|r| r.pulse_per_min.map(f64::from)).map(|v| v as i32),
-            consciousness: ordered.iter().find_map(|r| r.consciousness),
-            temperature_c: newest(|r| r.temperature_c),
+        let mut newest = Observations::default();
+        for r in ordered {
+            newest.update(r);
         }
+        newest
+    }
+
+    /// Takes the values `round`, newer than every one seen, carries.
+    pub fn update(&mut self, round: &super::RoundValues) {
+        self.respiration_per_min = round.respiration_per_min.or(self.respiration_per_min);
+        self.spo2_percent = round.spo2_percent.or(self.spo2_percent);
+        self.on_oxygen = round.on_oxygen.or(self.on_oxygen);
+        self.systolic_mmhg = round.systolic_mmhg.or(self.systolic_mmhg);
+        self.pulse_per_min = round.pulse_per_min.or(self.pulse_per_min);
+        self.consciousness = round.consciousness.or(self.consciousness);
+        self.temperature_c = round.temperature_c.or(self.temperature_c);
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Config {
     /// The hospital's time zone, in which users who chose none see times
     /// (`VITALBOARD_TIME_ZONE`, an IANA name; UTC unless set).
     pub time_zone: String,
+    /// The time the services read: the system's, or one a test sets.
+    pub clock: crate::platform::clock::Clock,
 }
 
 /// How often to look for due rounds unless configured.
@@ -86,6 +88,7 @@ impl Config {
             max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
             event_poll: DEFAULT_EVENT_POLL,
             reminder_check: DEFAULT_REMINDER_CHECK,
+            clock: crate::platform::clock::Clock::system(),
             time_zone: DEFAULT_TIME_ZONE.into(),
         }
     }
@@ -159,6 +162,7 @@ impl Config {
             reminder_check: env_number("VITALBOARD_REMINDER_CHECK_MS")?
                 .map_or(DEFAULT_REMINDER_CHECK, std::time::Duration::from_millis),
             time_zone: env_time_zone()?,
+            clock: crate::platform::clock::Clock::system(),
         })
     }
 }

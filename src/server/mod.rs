@@ -225,7 +225,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     bus.start(db.clone(), config.redis_url.clone(), config.event_poll)
         .await
         .map_err(|e| StartupError::Config(format!("live updates cannot start: {e}")))?;
-    crate::rounds::reminders::start(db.clone(), config.reminder_check);
+    crate::rounds::reminders::start(db.clone(), config.clock.clone(), config.reminder_check);
     Ok(AppState {
         leptos_options: config.leptos.clone(),
         db,
@@ -234,6 +234,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             allowed_origins: std::sync::Arc::new(config.allowed_origins.clone()),
         },
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+        clock: config.clock.clone(),
     })
 }
 

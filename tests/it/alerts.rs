@@ -247,7 +247,7 @@ async fn reminded_once(db: &TestDb) {
         reminders[0]["reason"]
             .as_str()
             .unwrap()
-            .contains("Rounds every 1 h"),
+            .contains("Rounds hourly: the interval set for this patient"),
         "{reminders:?}"
     );
     assert_eq!(due_reminders(&first, &admin).await, 1);

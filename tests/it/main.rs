@@ -4,6 +4,7 @@
 mod accounts;
 mod alerts;
 mod config;
+mod course;
 mod display;
 mod docs;
 mod health;

@@ -191,13 +191,15 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
             round("2026-01-10T14:00", "39.4"),
             round("2026-01-10T18:00", "38.1"),
         ];
-        let recorded = rounds::record_many(conn, &nurse, p, &batch).await.unwrap();
+        let recorded = rounds::record_many(conn, &nurse, p, &batch, chrono::Utc::now())
+            .await
+            .unwrap();
         assert_eq!(recorded.len(), 3);
         let bad_batch = [
             round("2026-01-11T10:00", "37.0"),
             round("2026-01-11T14:00", "51"),
         ];
-        match rounds::record_many(conn, &nurse, p, &bad_batch).await {
+        match rounds::record_many(conn, &nurse, p, &bad_batch, chrono::Utc::now()).await {
             Err(AppError::Invalid(errors)) => {
                 assert_eq!(errors[0].field, "rounds[1].temperature_c")
             }
@@ -228,8 +230,15 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
         assert_eq!(temps, [38.1, 39.4]);
 
         let first = recorded[0].id;
-        let no_reason =
-            rounds::correct(conn, &nurse, first, " ", &round("2026-01-10T10:00", "37.9")).await;
+        let no_reason = rounds::correct(
+            conn,
+            &nurse,
+            first,
+            " ",
+            &round("2026-01-10T10:00", "37.9"),
+            chrono::Utc::now(),
+        )
+        .await;
         assert!(matches!(no_reason, Err(AppError::Invalid(_))));
         let fixed = rounds::correct(
             conn,
@@ -237,6 +246,7 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
             first,
             "thermometer misread",
             &round("2026-01-10T10:00", "37.9"),
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -252,10 +262,10 @@ async fn rounds_record_range_correct_delete_and_batches_are_all_or_none() {
 
         let admin = caller(conn, "admin").await;
         assert!(matches!(
-            rounds::delete(conn, &nurse, first, "duplicate").await,
+            rounds::delete(conn, &nurse, first, "duplicate", chrono::Utc::now()).await,
             Err(AppError::Forbidden(_))
         ));
-        rounds::delete(conn, &admin, first, "duplicate")
+        rounds::delete(conn, &admin, first, "duplicate", chrono::Utc::now())
             .await
             .unwrap();
         assert!(matches!(

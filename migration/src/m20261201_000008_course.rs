@@ -1,0 +1,54 @@
+use sea_orm_migration::prelude::*;
+
+/// The clinical course kept with each patient (what the rules need of its
+/// rounds, so reading the phase does not scan the stay) and the hematocrit
+/// baseline a clinician may enter on admission.
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Patients {
+    Table,
+    Course,
+    BaselineHematocritPercent,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Patients::Table)
+                    .add_column(ColumnDef::new(Patients::Course).text().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Patients::Table)
+                    .add_column(
+                        ColumnDef::new(Patients::BaselineHematocritPercent)
+                            .double()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [Patients::Course, Patients::BaselineHematocritPercent] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Patients::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}

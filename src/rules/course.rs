@@ -1,0 +1,510 @@
+//! The clinical course of a stay, kept as a small state folded round by
+//! round: what the dengue phase and NEWS2 need (the recent days'
+//! temperature peaks, the fever readings of the last day, the hematocrit
+//! baseline and the previous hematocrit and platelets, the last trigger of
+//! the critical phase, the newest value of each NEWS2 parameter). Folding
+//! the rounds oldest first gives the same state as keeping it up to date
+//! one round at a time, so reading the phase never scans the stay. Pure.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::RoundValues;
+use super::news2::Observations;
+use super::phase::{
+    Assessment, CRITICAL_HOURS, DEFERVESCED_C, FEVER_C, HEMATOCRIT_RISE, ManualPhase,
+    PLATELETS_LOW, Phase,
+};
+use crate::zones::Zone;
+
+/// How many hospital days of temperature peaks the defervescence rule
+/// needs: the day itself and the two before.
+const PEAK_DAYS: usize = 3;
+
+/// Something that starts or prolongs the critical phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// What the rules keep of a stay's rounds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Course {
+    /// When the newest round folded in was measured.
+    pub newest_at: Option<DateTime<Utc>>,
+    /// The newest value of each NEWS2 parameter.
+    pub observations: Observations,
+    /// The temperature peak of each of the last hospital days with a
+    /// temperature, oldest first.
+    pub peaks: Vec<(NaiveDate, f64)>,
+    /// The hospital day whose break of fever already triggered.
+    pub defervesced_on: Option<NaiveDate>,
+    /// Temperatures of 38.0 °C or more in the 24 h before the newest round.
+    pub fevers: Vec<(DateTime<Utc>, f64)>,
+    /// The stay's first hematocrit, %.
+    pub first_hematocrit: Option<f64>,
+    /// The newest hematocrit, %, and platelets, ×10³/µL.
+    pub hematocrit: Option<f64>,
+    pub platelets: Option<f64>,
+    /// The newest trigger of the critical phase, and when its episode began
+    /// (no gap between its triggers as long as the window).
+    pub last_trigger: Option<Trigger>,
+    pub episode_since: Option<DateTime<Utc>>,
+}
+
+impl Course {
+    /// The course of `rounds` (oldest first) with the hematocrit baseline a
+    /// clinician entered, if any.
+    pub fn of<'a>(
+        rounds: impl IntoIterator<Item = &'a RoundValues>,
+        zone: &Zone,
+        baseline: Option<f64>,
+    ) -> Self {
+        let mut course = Course::default();
+        for round in rounds {
+            course.add(round, zone, baseline);
+        }
+        course
+    }
+
+    /// Whether `round` can be added to this state; a round measured before
+    /// the newest one needs the course folded again from the rounds.
+    pub fn takes(&self, round: &RoundValues) -> bool {
+        self.newest_at
+            .is_none_or(|newest| round.measured_at >= newest)
+    }
+
+    /// Adds the next round; `baseline` is the hematocrit a clinician
+    /// entered on admission, which wins over the stay's first.
+    pub fn add(&mut self, round: &RoundValues, zone: &Zone, baseline: Option<f64>) {
+        let at = round.measured_at;
+        self.newest_at = Some(self.newest_at.map_or(at, |n| n.max(at)));
+        self.observations.update(round);
+        if let Some(t) = round.temperature_c {
+            self.add_temperature(at, t, zone);
+        }
+        if !round.warning_signs.is_empty() {
+            let signs: Vec<&str> = round.warning_signs.iter().map(|w| w.label()).collect();
+            self.trigger(at, format!("Warning sign recorded: {}", signs.join(", ")));
+        }
+        if round.hematocrit_percent.is_some() || round.platelets_k_per_ul.is_some() {
+            self.add_blood_count(round, baseline);
+        }
+    }
+
+    fn add_temperature(&mut self, at: DateTime<Utc>, t: f64, zone: &Zone) {
+        let day = zone.local(at).date();
+        match self.peaks.iter_mut().find(|(d, _)| *d == day) {
+            Some((_, peak)) => *peak = peak.max(t),
+            None => {
+                self.peaks.push((day, t));
+                self.peaks.sort_by_key(|(d, _)| *d);
+            }
+        }
+        let keep_from = self.peaks.len().saturating_sub(PEAK_DAYS);
+        self.peaks.drain(..keep_from);
+        if t >= FEVER_C {
+            self.fevers.push((at, t));
+        }
+        let newest = self.newest_at.unwrap_or(at);
+        self.fevers
+            .retain(|(when, _)| newest - *when <= Duration::hours(24));
+
+        let peak = |n: i64| {
+            let wanted = day - Duration::days(n);
+            self.peaks.iter().find(|(d, _)| *d == wanted).map(|p| p.1)
+        };
+        if let (Some(today), Some(before), Some(two_before)) = (peak(0), peak(1), peak(2))
+            && today <= DEFERVESCED_C
+            && before >= FEVER_C
+            && two_before >= FEVER_C
+            && self.defervesced_on != Some(day)
+        {
+            self.defervesced_on = Some(day);
+            self.trigger(
+                at,
+                format!(
+                    "Fever broke: {today:.1} °C at most on {day} after peaks of {two_before:.1} and {before:.1} °C on the two days before"
+                ),
+            );
+        }
+    }
+
+    /// WHO 2009: rising hematocrit concurrent with a rapid fall of
+    /// platelets. Only a round whose trend is adverse triggers.
+    fn add_blood_count(&mut self, round: &RoundValues, baseline: Option<f64>) {
+        let previous_hct = self.hematocrit.or(baseline);
+        let rising = matches!(
+            (round.hematocrit_percent, previous_hct),
+            (Some(now), Some(before)) if now > before
+        );
+        let falling = matches!(
+            (round.platelets_k_per_ul, self.platelets),
+            (Some(now), Some(before)) if now < before
+        );
+        self.first_hematocrit = self.first_hematocrit.or(round.hematocrit_percent);
+        self.hematocrit = round.hematocrit_percent.or(self.hematocrit);
+        self.platelets = round.platelets_k_per_ul.or(self.platelets);
+        let Some(base) = baseline.or(self.first_hematocrit) else {
+            return;
+        };
+        if let (true, Some(hct), Some(plt)) = (rising || falling, self.hematocrit, self.platelets)
+            && hct >= base * (1.0 + HEMATOCRIT_RISE)
+            && plt < PLATELETS_LOW
+        {
+            let trend = match (rising, falling) {
+                (true, true) => "rising while platelets fall",
+                (true, false) => "rising",
+                _ => "high while platelets fall",
+            };
+            let which = if baseline.is_some() {
+                "the baseline"
+            } else {
+                "the first value"
+            };
+            self.trigger(
+                round.measured_at,
+                format!(
+                    "Hematocrit {hct:.1} % {trend}: {:.0} % above {which} {base:.1} %, platelets {plt:.0} ×10³/µL",
+                    (hct / base - 1.0) * 100.0
+                ),
+            );
+        }
+    }
+
+    fn trigger(&mut self, at: DateTime<Utc>, reason: String) {
+        let window = Duration::hours(CRITICAL_HOURS);
+        let continues = self
+            .last_trigger
+            .as_ref()
+            .is_some_and(|last| at - last.at < window);
+        if !continues {
+            self.episode_since = Some(at);
+        }
+        if self.last_trigger.as_ref().is_none_or(|last| at >= last.at) {
+            self.last_trigger = Some(Trigger { at, reason });
+        }
+    }
+
+    /// The phase at `now`; a phase set by hand wins. Time alone ends the
+    /// critical window and a day without fever.
+    pub fn phase(&self, now: DateTime<Utc>, manual: Option<&ManualPhase>) -> Assessment {
+        if let Some(m) = manual {
+            return Assessment {
+                phase: m.phase,
+                reason: format!("Set by hand by {}: {}", m.by, m.reason),
+                since: Some(m.at),
+                manual: true,
+            };
+        }
+        let window = Duration::hours(CRITICAL_HOURS);
+        if let Some(last) = &self.last_trigger {
+            if now - last.at < window {
+                return Assessment {
+                    phase: Phase::Critical,
+                    reason: last.reason.clone(),
+                    since: self.episode_since.or(Some(last.at)),
+                    manual: false,
+                };
+            }
+            return Assessment {
+                phase: Phase::Recovery,
+                reason: format!(
+                    "No critical-phase sign for {CRITICAL_HOURS} h (last: {})",
+                    last.reason
+                ),
+                since: Some(last.at + window),
+                manual: false,
+            };
+        }
+        let fever = self
+            .fevers
+            .iter()
+            .filter(|(at, _)| *at <= now && now - *at <= Duration::hours(24))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match fever {
+            Some((at, t)) => Assessment {
+                phase: Phase::Febrile,
+                reason: format!("Temperature {t:.1} °C within the last 24 h"),
+                since: Some(*at),
+                manual: false,
+            },
+            None => Assessment {
+                phase: Phase::Afebrile,
+                reason:
+                    "No temperature of 38.0 °C or more in the last 24 h and no critical-phase sign"
+                        .into(),
+                since: None,
+                manual: false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::WarningSign;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    fn temp(day: u32, hour: u32, t: f64) -> RoundValues {
+        let mut r = RoundValues::empty(at(day, hour));
+        r.temperature_c = Some(t);
+        r
+    }
+
+    fn blood(day: u32, hour: u32, hct: f64, plt: f64) -> RoundValues {
+        let mut r = RoundValues::empty(at(day, hour));
+        r.hematocrit_percent = Some(hct);
+        r.platelets_k_per_ul = Some(plt);
+        r
+    }
+
+    fn assess(rounds: &[RoundValues], now: DateTime<Utc>) -> Assessment {
+        Course::of(rounds, &Zone::default(), None).phase(now, None)
+    }
+
+    fn febrile_days() -> Vec<RoundValues> {
+        vec![
+            temp(1, 8, 38.6),
+            temp(1, 20, 39.2),
+            temp(2, 8, 38.9),
+            temp(2, 20, 39.4),
+            temp(3, 8, 38.4),
+        ]
+    }
+
+    #[test]
+    fn fever_in_the_last_day_is_febrile_and_time_alone_ends_it() {
+        let rounds = febrile_days();
+        let a = assess(&rounds, at(3, 12));
+        assert_eq!(a.phase, Phase::Febrile);
+        assert_eq!(
+            a.reason, "Temperature 39.4 °C within the last 24 h",
+            "the highest of the day"
+        );
+        let course = Course::of(&rounds, &Zone::default(), None);
+        assert_eq!(
+            course.phase(at(4, 8), None).phase,
+            Phase::Febrile,
+            "24 h after"
+        );
+        assert_eq!(
+            course.phase(at(4, 9), None).phase,
+            Phase::Afebrile,
+            "more than 24 h after the last fever, with no round"
+        );
+    }
+
+    #[test]
+    fn defervescence_after_three_febrile_days_is_critical() {
+        let mut rounds = febrile_days();
+        rounds.extend([temp(4, 8, 37.2), temp(4, 14, 37.0)]);
+        let a = assess(&rounds, at(4, 15));
+        assert_eq!(a.phase, Phase::Critical);
+        assert!(a.reason.starts_with("Fever broke"), "{}", a.reason);
+        assert_eq!(a.since, Some(at(4, 8)));
+    }
+
+    #[test]
+    fn defervescence_needs_two_febrile_days_before() {
+        let rounds = vec![
+            temp(2, 8, 39.0),
+            temp(3, 8, 38.8),
+            temp(4, 8, 37.8),
+            temp(5, 8, 37.0),
+        ];
+        assert_ne!(
+            assess(&rounds, at(5, 9)).phase,
+            Phase::Critical,
+            "day 4 peaked above 37.5 but below 38: no break yet"
+        );
+        let rounds = vec![temp(3, 8, 38.8), temp(4, 8, 37.0)];
+        assert_eq!(
+            assess(&rounds, at(4, 9)).phase,
+            Phase::Afebrile,
+            "one febrile day is not enough"
+        );
+    }
+
+    #[test]
+    fn days_are_the_hospitals_calendar_days() {
+        // 23:30 UTC is 06:30 the next day at UTC+7.
+        let zone = Zone::fixed("+07", 7 * 3600);
+        let late = |day: u32, t: f64| {
+            let mut r = RoundValues::empty(Utc.with_ymd_and_hms(2026, 11, day, 23, 30, 0).unwrap());
+            r.temperature_c = Some(t);
+            r
+        };
+        let rounds = [late(1, 39.0), late(2, 38.8), late(3, 37.0)];
+        let course = Course::of(&rounds, &zone, None);
+        assert_eq!(
+            course
+                .peaks
+                .iter()
+                .map(|p| p.0.to_string())
+                .collect::<Vec<_>>(),
+            ["2026-11-02", "2026-11-03", "2026-11-04"]
+        );
+        assert_eq!(course.phase(at(4, 0), None).phase, Phase::Critical);
+    }
+
+    #[test]
+    fn critical_wins_over_a_new_fever_and_a_later_reading_does_not_undo_the_break() {
+        let mut rounds = febrile_days();
+        rounds.extend([temp(4, 8, 37.2), temp(4, 20, 38.4)]);
+        let a = assess(&rounds, at(4, 21));
+        assert_eq!(a.phase, Phase::Critical, "{}", a.reason);
+        assert!(a.reason.starts_with("Fever broke"), "{}", a.reason);
+    }
+
+    #[test]
+    fn a_warning_sign_is_critical_at_once() {
+        let mut r = temp(3, 8, 38.8);
+        r.warning_signs = vec![WarningSign::MucosalBleeding];
+        let a = assess(&[r], at(3, 9));
+        assert_eq!(a.phase, Phase::Critical);
+        assert_eq!(a.reason, "Warning sign recorded: Mucosal bleeding");
+    }
+
+    #[test]
+    fn plasma_leakage_needs_the_rise_low_platelets_and_an_adverse_trend() {
+        // (rounds, phase at the end, why)
+        let cases: [(Vec<RoundValues>, Phase, &str); 6] = [
+            (
+                vec![blood(1, 8, 40.0, 150.0), blood(3, 8, 47.9, 90.0)],
+                Phase::Afebrile,
+                "+19.75 % is not enough",
+            ),
+            (
+                vec![blood(1, 8, 40.0, 150.0), blood(3, 8, 48.0, 90.0)],
+                Phase::Critical,
+                "+20 % rising, platelets falling below 100",
+            ),
+            (
+                vec![blood(1, 8, 40.0, 150.0), blood(3, 8, 48.0, 100.0)],
+                Phase::Afebrile,
+                "platelets must be below 100",
+            ),
+            (
+                vec![
+                    blood(1, 8, 40.0, 150.0),
+                    blood(2, 8, 49.0, 60.0),
+                    blood(4, 9, 49.0, 60.0),
+                ],
+                Phase::Recovery,
+                "a plateau 49 h after the trigger does not trigger again",
+            ),
+            (
+                vec![
+                    blood(1, 8, 40.0, 150.0),
+                    blood(2, 8, 49.0, 60.0),
+                    blood(4, 9, 48.5, 70.0),
+                ],
+                Phase::Recovery,
+                "hematocrit easing and platelets recovering do not trigger",
+            ),
+            (
+                vec![
+                    blood(1, 8, 40.0, 150.0),
+                    blood(2, 8, 49.0, 60.0),
+                    blood(4, 9, 48.5, 55.0),
+                ],
+                Phase::Critical,
+                "platelets falling again while hematocrit stays high",
+            ),
+        ];
+        for (rounds, phase, why) in cases {
+            let a = assess(&rounds, at(4, 10));
+            assert_eq!(a.phase, phase, "{why}: {}", a.reason);
+        }
+    }
+
+    #[test]
+    fn a_clinicians_baseline_wins_over_the_first_hematocrit() {
+        let rounds = [blood(1, 8, 46.0, 120.0), blood(2, 8, 47.0, 90.0)];
+        assert_eq!(
+            assess(&rounds, at(2, 9)).phase,
+            Phase::Afebrile,
+            "+2 % on the first value"
+        );
+        let a = Course::of(&rounds, &Zone::default(), Some(38.0)).phase(at(2, 9), None);
+        assert_eq!(a.phase, Phase::Critical);
+        assert!(
+            a.reason.contains("above the baseline 38.0 %"),
+            "{}",
+            a.reason
+        );
+        let first = Course::of(&rounds[..1], &Zone::default(), Some(38.0));
+        assert_eq!(
+            first.phase(at(1, 9), None).phase,
+            Phase::Afebrile,
+            "platelets 120 are not low"
+        );
+    }
+
+    #[test]
+    fn the_window_ends_48_hours_after_the_last_trigger_with_no_round() {
+        let mut r = temp(3, 8, 37.0);
+        r.warning_signs = vec![WarningSign::Lethargy];
+        let course = Course::of([&r], &Zone::default(), None);
+        assert_eq!(course.phase(at(5, 7), None).phase, Phase::Critical, "47 h");
+        let recovery = course.phase(at(5, 8), None);
+        assert_eq!(recovery.phase, Phase::Recovery, "48 h");
+        assert_eq!(recovery.since, Some(at(5, 8)));
+    }
+
+    #[test]
+    fn a_new_trigger_prolongs_the_episode() {
+        let mut a = temp(3, 8, 37.0);
+        a.warning_signs = vec![WarningSign::Lethargy];
+        let mut b = temp(4, 20, 37.0);
+        b.warning_signs = vec![WarningSign::AbdominalPain];
+        let result = assess(&[a, b], at(6, 8));
+        assert_eq!(result.phase, Phase::Critical);
+        assert_eq!(
+            result.since,
+            Some(at(3, 8)),
+            "one episode since the first trigger"
+        );
+    }
+
+    #[test]
+    fn a_manual_phase_wins() {
+        let mut r = temp(3, 8, 37.0);
+        r.warning_signs = vec![WarningSign::Lethargy];
+        let manual = ManualPhase {
+            phase: Phase::Recovery,
+            reason: "sign was charted in error".into(),
+            by: "Dr. Tran".into(),
+            at: at(3, 10),
+        };
+        let a = Course::of([&r], &Zone::default(), None).phase(at(3, 11), Some(&manual));
+        assert_eq!(a.phase, Phase::Recovery);
+        assert!(a.manual);
+        assert_eq!(
+            a.reason,
+            "Set by hand by Dr. Tran: sign was charted in error"
+        );
+    }
+
+    #[test]
+    fn one_round_at_a_time_is_the_same_as_folding_them_all() {
+        let mut rounds = febrile_days();
+        rounds.extend([blood(3, 9, 40.0, 150.0), temp(4, 8, 37.2)]);
+        rounds.push(blood(4, 9, 49.0, 80.0));
+        let zone = Zone::default();
+        let mut kept = Course::default();
+        for r in &rounds {
+            assert!(kept.takes(r));
+            kept.add(r, &zone, None);
+        }
+        assert_eq!(kept, Course::of(&rounds, &zone, None));
+        assert!(!kept.takes(&temp(4, 7, 37.0)), "a back-dated round");
+    }
+}

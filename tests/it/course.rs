@@ -1,0 +1,279 @@
+//! The clinical course over time, with a clock the test sets: the phase
+//! moves on with no round, exactly once on several servers; a correction
+//! moves it back; the observation frequency follows the score.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use vitalboard::platform::clock::Clock;
+use vitalboard::rounds::reminders::{Checked, check};
+
+use crate::records::{admit, record, ward_ids};
+use crate::support::{TestDb, TestServer, every_database, get_json, postgres_and_redis, signed_in};
+
+/// Two days after the test patients' admission.
+fn start() -> DateTime<Utc> {
+    "2026-01-12T08:00:00Z".parse().unwrap()
+}
+
+/// A server whose services read `clock`, checking on its own only at start.
+async fn server_at(url: &str, clock: &Clock, redis: Option<&str>) -> TestServer {
+    TestServer::start_with(url, |config| {
+        config.clock = clock.clone();
+        config.reminder_check = std::time::Duration::from_secs(3600);
+        config.redis_url = redis.map(str::to_owned);
+    })
+    .await
+}
+
+/// A ward's test: its clock, a server reading it, the nurse signed in and
+/// a patient of ward A admitted by them.
+struct Ward {
+    clock: Clock,
+    server: TestServer,
+    nurse: reqwest::Client,
+    patient: i64,
+}
+
+async fn ward(url: &str, number: &str) -> Ward {
+    let clock = Clock::fixed(start());
+    let server = server_at(url, &clock, None).await;
+    let nurse = signed_in(&server, "nurse").await;
+    let (ward_a, _) = ward_ids(&server, &signed_in(&server, "admin").await).await;
+    let patient = admit(&server, &nurse, ward_a, number).await;
+    Ward {
+        clock,
+        server,
+        nurse,
+        patient,
+    }
+}
+
+async fn status(server: &TestServer, client: &reqwest::Client, patient: i64) -> Value {
+    get_json(
+        client,
+        server.url("/api/rounds/status"),
+        &[("patient_id", patient)],
+    )
+    .await
+}
+
+async fn stored_phase(server: &TestServer, client: &reqwest::Client, patient: i64) -> Value {
+    let p: Value = get_json(client, server.url("/api/patients/get"), &[("id", patient)]).await;
+    p["status"]["phase"].clone()
+}
+
+async fn history_actions(
+    server: &TestServer,
+    client: &reqwest::Client,
+    patient: i64,
+) -> Vec<Value> {
+    let page: Value = get_json(
+        client,
+        server.url("/api/patients/history"),
+        &[("id", patient)],
+    )
+    .await;
+    page["items"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_critical_window_ends_by_time_alone_once_on_two_servers() {
+    let Some((db, redis)) = postgres_and_redis().await else {
+        return;
+    };
+    let clock = Clock::fixed(start());
+    let one = server_at(&db.url(), &clock, Some(&redis)).await;
+    let two = server_at(&db.url(), &clock, Some(&redis)).await;
+    let nurse = signed_in(&one, "nurse").await;
+    let (ward_a, _) = ward_ids(&one, &signed_in(&one, "admin").await).await;
+    let patient = admit(&one, &nurse, ward_a, "T-1001").await;
+    record(
+        &one,
+        &nurse,
+        patient,
+        json!({ "temperature_c": 37.0, "warning_signs": ["lethargy"] }),
+    )
+    .await;
+    assert_eq!(stored_phase(&two, &nurse, patient).await, "critical");
+
+    clock.advance(Duration::hours(47));
+    let (a, b) = tokio::join!(
+        check(&one.state.db, clock.now()),
+        check(&two.state.db, clock.now())
+    );
+    assert_eq!(
+        a.unwrap().moved + b.unwrap().moved,
+        0,
+        "47 h: still critical"
+    );
+    assert_eq!(stored_phase(&one, &nurse, patient).await, "critical");
+
+    clock.advance(Duration::hours(1));
+    let (a, b) = tokio::join!(
+        check(&one.state.db, clock.now()),
+        check(&two.state.db, clock.now())
+    );
+    let (a, b): (Checked, Checked) = (a.unwrap(), b.unwrap());
+    assert_eq!(
+        a.moved + b.moved,
+        1,
+        "48 h: moved once, by one server: {a:?} {b:?}"
+    );
+    assert_eq!(stored_phase(&two, &nurse, patient).await, "recovery");
+    let by_rules: Vec<Value> = history_actions(&one, &nurse, patient)
+        .await
+        .into_iter()
+        .filter(|h| h["action"] == "reassess")
+        .collect();
+    assert_eq!(by_rules.len(), 1, "{by_rules:?}");
+    assert_eq!(by_rules[0]["actor"], "The rules");
+    assert_eq!(by_rules[0]["before"]["phase"], "critical");
+    assert_eq!(by_rules[0]["after"]["phase"], "recovery");
+    let (a, b) = tokio::join!(
+        check(&one.state.db, clock.now()),
+        check(&two.state.db, clock.now())
+    );
+    assert_eq!(
+        a.unwrap().moved + b.unwrap().moved,
+        0,
+        "nothing left to move"
+    );
+    db.remove().await;
+}
+
+#[tokio::test]
+async fn a_correction_that_removes_the_trigger_moves_the_phase_back() {
+    for db in every_database().await {
+        let Ward {
+            clock,
+            server,
+            nurse,
+            patient,
+        } = ward(&db.url(), "T-2001").await;
+        let round = record(
+            &server,
+            &nurse,
+            patient,
+            json!({ "temperature_c": 37.0, "warning_signs": ["mucosal_bleeding"] }),
+        )
+        .await;
+        assert_eq!(
+            status(&server, &nurse, patient).await["phase"]["phase"],
+            "critical"
+        );
+        clock.advance(Duration::hours(2));
+        let response = nurse
+            .post(server.url("/api/rounds/correct"))
+            .json(
+                &json!({ "id": round["id"], "reason": "charted for the wrong patient",
+                "round": { "measured_at": round["measured_at"], "temperature_c": 37.0 } }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{:?}", response.text().await);
+        assert_eq!(
+            status(&server, &nurse, patient).await["phase"]["phase"],
+            "afebrile"
+        );
+        assert_eq!(stored_phase(&server, &nurse, patient).await, "afebrile");
+        db.remove().await;
+    }
+}
+
+#[tokio::test]
+async fn a_back_dated_round_is_assessed_in_its_place() {
+    let db = TestDb::sqlite();
+    let Ward {
+        clock,
+        server,
+        nurse,
+        patient,
+    } = ward(&db.url(), "T-3001").await;
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "hematocrit_percent": 40, "platelets_k_per_ul": 150 }),
+    )
+    .await;
+    clock.advance(Duration::hours(30));
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "hematocrit_percent": 49, "platelets_k_per_ul": 80 }),
+    )
+    .await;
+    assert_eq!(
+        status(&server, &nurse, patient).await["phase"]["phase"],
+        "critical"
+    );
+    let before = status(&server, &nurse, patient).await;
+    assert!(
+        before["phase"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("above the first value 40.0 %"),
+        "{before}"
+    );
+    // A round charted late, from before the first: it is the stay's first now.
+    let earlier = (start() - Duration::hours(1)).to_rfc3339();
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "measured_at": earlier, "hematocrit_percent": 38, "platelets_k_per_ul": 160 }),
+    )
+    .await;
+    let after = status(&server, &nurse, patient).await;
+    assert_eq!(after["phase"]["phase"], "critical", "{after}");
+    assert!(
+        after["phase"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("above the first value 38.0 %"),
+        "the rounds were read again in their order: {after}"
+    );
+}
+
+#[tokio::test]
+async fn the_next_round_is_due_at_the_frequency_the_score_calls_for() {
+    let db = TestDb::sqlite();
+    let Ward {
+        clock,
+        server,
+        nurse,
+        patient,
+    } = ward(&db.url(), "T-4001").await;
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "respiration_per_min": 26, "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60,
+            "pulse_per_min": 120, "on_oxygen": false, "consciousness": "A", "temperature_c": 37.0 }),
+    )
+    .await;
+    clock.advance(Duration::minutes(14));
+    assert_eq!(check(&server.state.db, clock.now()).await.unwrap().due, 0);
+    clock.advance(Duration::minutes(2));
+    assert_eq!(
+        check(&server.state.db, clock.now()).await.unwrap().due,
+        1,
+        "15 min after a NEWS2 of 11"
+    );
+    let page: Value = get_json(
+        &nurse,
+        server.url("/api/notifications"),
+        &[("kind", "round_due")],
+    )
+    .await;
+    let reason = page["items"][0]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        reason.starts_with("Rounds every 15 min: NEWS2 11, emergency response"),
+        "{reason}"
+    );
+}
