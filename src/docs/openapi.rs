@@ -174,6 +174,7 @@ fn entries() -> Vec<Entry> {
         entry::<patients::DischargePatient>(Clinicians),
         entry::<patients::DeletePatient>(Admins),
         entry::<patients::PatientHistory>(SignedIn),
+        entry::<patients::AcknowledgeAlert>(Clinicians),
         entry::<rounds::ListRounds>(SignedIn),
         entry::<rounds::GetRound>(SignedIn),
         entry::<rounds::RecordRound>(Clinicians),

@@ -50,6 +50,10 @@ pub enum HistoryAction {
     Phase,
     /// The rules moved the phase as time passed with no round.
     Reassess,
+    /// A clinician answered an alert.
+    Acknowledge,
+    /// An alert went unanswered past its response time.
+    Escalate,
 }
 
 /// A change of a patient or a round: who, when, why, and the values before

@@ -12,6 +12,8 @@ fn describe(entry: &HistoryEntry) -> String {
     let verb = match entry.action.as_str() {
         "reassess" => return format!("{} reassessed the patient as time passed", entry.actor),
         "phase" => "set the phase of",
+        "acknowledge" => "acknowledged an alert about the",
+        "escalate" => return format!("{}: an alert about the patient was escalated", entry.actor),
         "create" if entry.entity == "round" => "recorded",
         "create" => "admitted",
         "update" if entry.entity == "round" => "corrected",

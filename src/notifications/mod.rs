@@ -2,6 +2,8 @@
 //! why, and to whom. The rules deciding which changes call for one are pure
 //! functions here; `service` stores and pushes them.
 
+#[cfg(feature = "ssr")]
+pub mod answers;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
@@ -43,6 +45,8 @@ pub enum Kind {
     News2Rose,
     Admitted,
     Discharged,
+    /// An alert not acknowledged within its response time.
+    Escalated,
 }
 
 impl Kind {
@@ -54,6 +58,7 @@ impl Kind {
             Kind::News2Rose => "NEWS2 band rose",
             Kind::Admitted => "Patient admitted",
             Kind::Discharged => "Patient discharged",
+            Kind::Escalated => "Alert escalated",
         }
     }
 
@@ -70,6 +75,9 @@ impl Kind {
             Kind::News2Rose => "A patient's NEWS2 band rises to low–medium, medium or high.",
             Kind::Admitted => "A patient is admitted to one of your wards.",
             Kind::Discharged => "A patient of one of your wards is discharged.",
+            Kind::Escalated => {
+                "An alert about a patient of your ward was not acknowledged within its response time (clinicians and administrators)."
+            }
         }
     }
 
@@ -83,8 +91,143 @@ impl Kind {
     pub fn urgent(self) -> bool {
         matches!(
             self,
-            Kind::CriticalPhase | Kind::WarningSign | Kind::News2Rose
+            Kind::CriticalPhase | Kind::WarningSign | Kind::News2Rose | Kind::Escalated
         )
+    }
+
+    /// Whether it is an alert: open until a clinician of the ward
+    /// acknowledges it with a response.
+    pub fn must_answer(self) -> bool {
+        matches!(
+            self,
+            Kind::RoundDue | Kind::CriticalPhase | Kind::WarningSign | Kind::News2Rose
+        )
+    }
+
+    /// Whether a clinician or administrator may turn it off: information
+    /// may be muted, safety alerts are ward policy.
+    pub fn can_mute(self) -> bool {
+        matches!(self, Kind::Admitted | Kind::Discharged)
+    }
+}
+
+/// How long an alert may stay unacknowledged before it is escalated:
+/// NEWS2 high 15 min, medium 30 min, low–medium 60 min; entering the
+/// critical phase and a warning sign 60 min; a round overdue 30 min.
+pub fn response_time(kind: Kind, band: Option<Band>) -> Option<chrono::Duration> {
+    let minutes = match (kind, band) {
+        (Kind::News2Rose, Some(Band::High)) => 15,
+        (Kind::News2Rose, Some(Band::Medium)) => 30,
+        (Kind::News2Rose, _) => 60,
+        (Kind::CriticalPhase | Kind::WarningSign, _) => 60,
+        (Kind::RoundDue, _) => 30,
+        _ => return None,
+    };
+    Some(chrono::Duration::minutes(minutes))
+}
+
+/// How a clinician answered an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AlertResponse {
+    ReviewedAtBedside,
+    DoctorCalled,
+    TreatmentChanged,
+    /// Says what in the note.
+    Other,
+}
+
+impl AlertResponse {
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertResponse::ReviewedAtBedside => "Reviewed at the bedside",
+            AlertResponse::DoctorCalled => "Doctor called",
+            AlertResponse::TreatmentChanged => "Treatment changed",
+            AlertResponse::Other => "Other (say what in the note)",
+        }
+    }
+}
+
+crate::text!(
+    /// How the alert was answered: `reviewed_at_bedside`, `doctor_called`,
+    /// `treatment_changed` or `other` (with a note).
+    ResponseName,
+    enum_values = <AlertResponse as strum::IntoEnumIterator>::iter().map(crate::vocabulary::Vocabulary::code),
+);
+
+/// The longest note with an acknowledgement.
+pub const ACK_NOTE_MAX: usize = 1000;
+
+crate::text!(
+    /// What was done, up to 1,000 characters; needed when the response is
+    /// `other`.
+    AlertNote,
+    max_length = ACK_NOTE_MAX,
+);
+
+/// An alert about a patient not yet acknowledged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OpenAlert {
+    pub id: i64,
+    pub kind: Kind,
+    pub message: String,
+    pub reason: String,
+    pub raised_at: DateTime<Utc>,
+    /// When it is escalated unless acknowledged.
+    pub respond_by: DateTime<Utc>,
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+/// An acknowledgement as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Acknowledgement {
+    pub alert: String,
+    pub response: AlertResponse,
+    pub note: Option<String>,
+}
+
+impl Acknowledgement {
+    /// Checks the response and the note: `other` needs a note saying what.
+    /// The alert's message is filled in once it is found.
+    pub fn parse(response: &str, note: Option<&str>) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let response = AlertResponse::parse(response.trim());
+        if response.is_none() {
+            errors.push(crate::error::FieldError::new(
+                "response",
+                format!("must be one of {}", AlertResponse::codes()),
+            ));
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > ACK_NOTE_MAX) {
+            errors.push(crate::error::FieldError::new(
+                "note",
+                format!("must be at most {ACK_NOTE_MAX} characters"),
+            ));
+        } else if response == Some(AlertResponse::Other) && note.is_none() {
+            errors.push(crate::error::FieldError::new(
+                "note",
+                "say what was done when the response is other",
+            ));
+        }
+        match response {
+            Some(response) if errors.is_empty() => Ok(Acknowledgement {
+                alert: String::new(),
+                response,
+                note: note.map(str::to_owned),
+            }),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    /// e.g. `Doctor called: Dr. Tran on her way`.
+    pub fn summary(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{}: {note}", self.response.label()),
+            None => self.response.label().to_owned(),
+        }
     }
 }
 
@@ -116,6 +259,9 @@ pub struct NotificationPage {
 pub struct Preference {
     pub kind: Kind,
     pub enabled: bool,
+    /// Ward policy: safety alerts reach every clinician and administrator.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// The clinical state a change is compared on.
@@ -126,12 +272,14 @@ pub struct Snapshot {
     pub total: Option<u8>,
 }
 
-/// A notification to send about a patient: kind, message, reason.
+/// A notification to send about a patient: kind, message, reason, and
+/// for a NEWS2 alert the band, which sets its response time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
     pub kind: Kind,
     pub message: String,
     pub reason: String,
+    pub band: Option<Band>,
 }
 
 /// The alerts a change of a patient's state calls for: entering the
@@ -151,6 +299,7 @@ pub fn alerts(
             kind: Kind::CriticalPhase,
             message: format!("{name} is entering the critical phase"),
             reason: phase_reason.to_owned(),
+            band: None,
         });
     }
     if let Some(band) = after.band
@@ -173,6 +322,7 @@ pub fn alerts(
                 Some(from) => format!("The band rose from {}{reasons}", from.short()),
                 None => format!("First score{reasons}"),
             },
+            band: Some(band),
         });
     }
     if !new_signs.is_empty() {
@@ -181,6 +331,7 @@ pub fn alerts(
             kind: Kind::WarningSign,
             message: format!("{name}: warning sign recorded"),
             reason: format!("Recorded: {}", signs.join(", ")),
+            band: None,
         });
     }
     found
@@ -255,6 +406,57 @@ mod tests {
         assert_eq!(
             found[0].reason,
             "Recorded: Mucosal bleeding, Lethargy or restlessness"
+        );
+    }
+
+    #[test]
+    fn every_alert_has_its_response_time_and_information_has_none() {
+        let minutes = |kind, band| response_time(kind, band).map(|d| d.num_minutes());
+        let cases = [
+            (Kind::News2Rose, Some(Band::High), Some(15)),
+            (Kind::News2Rose, Some(Band::Medium), Some(30)),
+            (Kind::News2Rose, Some(Band::LowMedium), Some(60)),
+            (Kind::CriticalPhase, None, Some(60)),
+            (Kind::WarningSign, None, Some(60)),
+            (Kind::RoundDue, None, Some(30)),
+            (Kind::Admitted, None, None),
+            (Kind::Discharged, None, None),
+            (Kind::Escalated, None, None),
+        ];
+        for (kind, band, expected) in cases {
+            assert_eq!(minutes(kind, band), expected, "{kind:?} {band:?}");
+            assert_eq!(kind.must_answer(), expected.is_some(), "{kind:?}");
+        }
+        let mutable: Vec<Kind> = Kind::iter().filter(|k| k.can_mute()).collect();
+        assert_eq!(mutable, [Kind::Admitted, Kind::Discharged]);
+    }
+
+    #[test]
+    fn an_acknowledgement_names_its_response_and_other_needs_a_note() {
+        let ok = Acknowledgement::parse("doctor_called", Some(" Dr. Tran ")).unwrap();
+        assert_eq!(ok.summary(), "Doctor called: Dr. Tran");
+        let fields = |r: Result<Acknowledgement, AppError>| match r {
+            Err(AppError::Invalid(errors)) => {
+                errors.into_iter().map(|e| e.field).collect::<Vec<_>>()
+            }
+            other => panic!("invalid expected: {other:?}"),
+        };
+        assert_eq!(
+            fields(Acknowledgement::parse("shrugged", None)),
+            ["response"]
+        );
+        assert_eq!(
+            fields(Acknowledgement::parse("other", Some("  "))),
+            ["note"]
+        );
+        let long = "n".repeat(ACK_NOTE_MAX + 1);
+        assert_eq!(
+            fields(Acknowledgement::parse(
+                "x".into(),
+                "reviewed_at_bedside",
+                Some(&long)
+            )),
+            ["note"]
         );
     }
 

@@ -2,7 +2,7 @@
 //! inside the transaction of the change that caused them and pushed to the
 //! recipient's sockets after it commits.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -39,19 +39,22 @@ pub struct About {
     pub ward_id: i32,
 }
 
-/// Who receives an alert about a patient: active users who may see it and
-/// have not opted out of the kind; round reminders go to those who can
-/// record rounds.
+/// Who receives an alert about a patient: active users of its ward who
+/// have not opted out of the kind. Round reminders and escalations go to
+/// those who can record rounds; the safety kinds reach every clinician and
+/// administrator whatever they chose (ward policy), observers as they chose.
 async fn recipients(
     txn: &DatabaseTransaction,
     patient: About,
     kind: Kind,
 ) -> Result<Vec<i32>, AppError> {
-    let roles: Vec<Role> = match kind {
-        Kind::RoundDue => vec![Role::Admin, Role::Clinician],
-        _ => Role::iter().collect(),
+    let responders = [Role::Admin, Role::Clinician];
+    let (always, chosen): (Vec<Role>, Vec<Role>) = match kind {
+        Kind::RoundDue | Kind::Escalated => (responders.to_vec(), Vec::new()),
+        k if !k.can_mute() => (responders.to_vec(), vec![Role::Observer]),
+        _ => (Vec::new(), Role::iter().collect()),
     };
-    let users = users_of_ward(txn, patient.ward_id, &roles).await?;
+    let mut users = users_of_ward(txn, patient.ward_id, &always).await?;
     let opted_out: Vec<i32> = opt_out::Entity::find()
         .filter(opt_out::Column::Kind.eq(kind.code()))
         .all(txn)
@@ -59,21 +62,28 @@ async fn recipients(
         .into_iter()
         .map(|o| o.user_id)
         .collect();
-    Ok(users
-        .into_iter()
-        .filter(|u| !opted_out.contains(u))
-        .collect())
+    users.extend(
+        users_of_ward(txn, patient.ward_id, &chosen)
+            .await?
+            .into_iter()
+            .filter(|u| !opted_out.contains(u)),
+    );
+    Ok(users)
 }
 
 /// Stores an alert about a patient for each recipient, with the event that
-/// pushes it; returns how many were stored.
+/// pushes it, and raises it to be answered when its kind must be; returns
+/// how many notifications were stored.
 pub async fn notify(
     txn: &DatabaseTransaction,
     patient: About,
     alert: &Alert,
+    now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    if alert.kind.must_answer() {
+        super::answers::raise(txn, patient, alert, now).await?;
+    }
     let users = recipients(txn, patient, alert.kind).await?;
-    let now = Utc::now();
     for &user_id in &users {
         let model = notification::ActiveModel {
             user_id: Set(user_id),
@@ -229,10 +239,15 @@ pub async fn preferences(
         .into_iter()
         .map(|o| o.kind)
         .collect();
+    let responder = caller.require_clinical_writer().is_ok();
     Ok(Kind::iter()
-        .map(|kind| Preference {
-            kind,
-            enabled: !off.iter().any(|k| k == kind.code()),
+        .map(|kind| {
+            let locked = responder && !kind.can_mute();
+            Preference {
+                kind,
+                enabled: locked || !off.iter().any(|k| k == kind.code()),
+                locked,
+            }
         })
         .collect())
 }
@@ -248,6 +263,21 @@ pub async fn set_preferences(
         .iter()
         .map(|code| Kind::from_field("enabled", code))
         .collect::<Result<Vec<_>, _>>()?;
+    if caller.require_clinical_writer().is_ok() {
+        let muted: Vec<&str> = Kind::iter()
+            .filter(|k| !k.can_mute() && !enabled.contains(k))
+            .map(|k| k.code())
+            .collect();
+        if !muted.is_empty() {
+            return Err(AppError::invalid(
+                "enabled",
+                format!(
+                    "must include {}: safety alerts are ward policy for clinicians and administrators; only admissions and discharges can be turned off",
+                    muted.join(", ")
+                ),
+            ));
+        }
+    }
     write(db, async |txn| {
         opt_out::Entity::delete_many()
             .filter(opt_out::Column::UserId.eq(user))

@@ -233,10 +233,12 @@ pub fn NotificationSettings() -> impl IntoView {
                                     .into_iter()
                                     .map(|p| view! {
                                         <label class="check preference">
-                                            <input type="checkbox" name="enabled[]" value=p.kind.code() checked=p.enabled />
+                                            <input type="checkbox" name="enabled[]" value=p.kind.code() checked=p.enabled disabled=p.locked />
+                                            {p.locked.then(|| view! { <input type="hidden" name="enabled[]" value=p.kind.code() /> })}
                                             <span>
                                                 <strong>{p.kind.label()}</strong>
                                                 <span class="muted block">{p.kind.description()}</span>
+                                                {p.locked.then(|| view! { <span class="small block">"Always on: a safety alert, ward policy."</span> })}
                                             </span>
                                         </label>
                                     })

@@ -9,6 +9,7 @@ use super::{Patient, PatientInput, Status};
 use crate::error::AppError;
 use crate::history::HistoryEntry;
 use crate::history::Reason;
+use crate::notifications::{AlertNote, ResponseName};
 use crate::paging::Page;
 #[cfg(feature = "ssr")]
 use {super::service, crate::accounts::auth};
@@ -86,6 +87,30 @@ pub async fn discharge_patient(
 ) -> Result<Patient, AppError> {
     let (state, caller) = auth::current_caller().await?;
     service::discharge(&state.db, &caller, id, discharged_at.as_deref()).await
+}
+
+/// Acknowledges an open alert about one of your patients: response (reviewed_at_bedside | doctor_called | treatment_changed | other) and an optional note (needed for other). The patient's history keeps who, when and how; every screen showing the patient hears of it.
+///
+/// Errors: 401; 403 observers and API tokens of observers; 404 no such alert you may see; 409 already acknowledged (names by whom); 422 response or note.
+#[server(prefix = "/api", endpoint = "alerts/acknowledge", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
+pub async fn acknowledge_alert(
+    alert_id: i64,
+    response: ResponseName,
+    #[server(default)] note: Option<AlertNote>,
+) -> Result<Patient, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let now = state.clock.now();
+    let patient = service::acknowledge(
+        &state.db,
+        &caller,
+        alert_id,
+        &response,
+        note.as_deref(),
+        now,
+    )
+    .await?;
+    auth::redirect_form_post("/");
+    Ok(patient)
 }
 
 /// Deletes a patient and its rounds; the history keeps every value and the reason.

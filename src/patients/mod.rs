@@ -306,6 +306,9 @@ pub struct Patient {
     /// The phase and NEWS2 as assessed when its rounds last changed.
     #[serde(default)]
     pub status: StoredStatus,
+    /// Alerts about the patient not yet acknowledged, oldest first.
+    #[serde(default)]
+    pub open_alerts: Vec<crate::notifications::OpenAlert>,
 }
 
 /// A patient's clinical state as stored with it, for lists and the
@@ -345,15 +348,61 @@ impl Patient {
         self.status.last_round_at.unwrap_or(self.values.admitted_at) + self.frequency().interval()
     }
 
-    /// Whether the patient needs a clinician's eye now: in the critical
-    /// phase, a NEWS2 band above low, or a round overdue.
+    /// Whether the patient needs a clinician's eye now: an open alert, in
+    /// the critical phase, a NEWS2 band above low, or a round overdue.
     pub fn needs_attention(&self, now: DateTime<Utc>) -> bool {
-        self.status.phase == Some(crate::rules::phase::Phase::Critical)
-            || self
-                .status
-                .news2_band
-                .is_some_and(|b| b > crate::rules::news2::Band::Low)
-            || self.round_overdue(now)
+        !self.attention(now).is_empty()
+    }
+
+    /// Why the patient needs attention now, most pressing first.
+    pub fn attention(&self, now: DateTime<Utc>) -> Vec<String> {
+        use crate::rules::news2::Band;
+        let mut why = Vec::new();
+        let escalated = self
+            .open_alerts
+            .iter()
+            .filter(|a| a.escalated_at.is_some())
+            .count();
+        if escalated > 0 {
+            why.push(format!(
+                "{escalated} escalated alert{}",
+                if escalated == 1 { "" } else { "s" }
+            ));
+        }
+        if let (Some(total), Some(band)) = (self.status.news2_total, self.status.news2_band)
+            && band > Band::Low
+        {
+            why.push(format!("NEWS2 {total}: {}", band.label()));
+        }
+        if self.status.phase == Some(crate::rules::phase::Phase::Critical) {
+            why.push("Critical phase".to_owned());
+        }
+        if self.round_overdue(now) {
+            why.push("Round overdue".to_owned());
+        }
+        let open = self.open_alerts.len() - escalated;
+        if open > 0 {
+            why.push(format!(
+                "{open} alert{} to acknowledge",
+                if open == 1 { "" } else { "s" }
+            ));
+        }
+        why
+    }
+
+    /// Orders patients by what needs a response soonest: an escalated
+    /// alert, the NEWS2 band, the critical phase, an overdue round, an open
+    /// alert, then the sooner due round. Smaller comes first.
+    pub fn urgency(&self, now: DateTime<Utc>) -> impl Ord + use<> {
+        use std::cmp::Reverse;
+        (
+            Reverse(self.open_alerts.iter().any(|a| a.escalated_at.is_some())),
+            Reverse(self.status.news2_band),
+            Reverse(self.status.phase == Some(crate::rules::phase::Phase::Critical)),
+            Reverse(self.round_overdue(now)),
+            Reverse(!self.open_alerts.is_empty()),
+            self.next_round_due(),
+        )
     }
 
     /// Whether an admitted patient's round is overdue.
@@ -477,6 +526,7 @@ mod tests {
             updated_at: now(),
             values: input().parse(now(), &Zone::default()).unwrap(),
             status: StoredStatus::default(),
+            open_alerts: Vec::new(),
         };
         assert_eq!(
             patient.age_years(NaiveDate::from_ymd_opt(2026, 6, 2).unwrap()),

@@ -18,8 +18,9 @@ use crate::accounts::{Caller, WardScope};
 use crate::error::{AppError, FieldError};
 use crate::history::HistoryAction;
 use crate::history::service::{self as history, Subject};
+use crate::notifications::answers;
 use crate::notifications::service::{About, notify};
-use crate::notifications::{Alert, Kind, Snapshot};
+use crate::notifications::{Acknowledgement, Alert, Kind, OpenAlert, Snapshot};
 use crate::paging::{MAX_PER_PAGE, Page, fetch_page, paging};
 use crate::platform::db::write;
 use crate::platform::events::{self, Audience, Change, Topic};
@@ -105,16 +106,27 @@ pub fn stored_status(m: &entity::Model) -> StoredStatus {
     }
 }
 
-fn patient_of(m: entity::Model, wards: &HashMap<i32, String>) -> Patient {
+fn patient_of(
+    m: entity::Model,
+    wards: &HashMap<i32, String>,
+    alerts: &mut HashMap<i32, Vec<OpenAlert>>,
+) -> Patient {
     Patient {
         id: m.id,
         ward_name: wards.get(&m.ward_id).cloned().unwrap_or_default(),
         values: values_of(&m),
         status: stored_status(&m),
+        open_alerts: alerts.remove(&m.id).unwrap_or_default(),
         discharged_at: m.discharged_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
+}
+
+/// One patient as shown: with its ward's name and its open alerts.
+async fn shown(db: &impl ConnectionTrait, m: entity::Model) -> Result<Patient, AppError> {
+    let mut alerts = answers::open_of(db, &[m.id]).await?;
+    Ok(patient_of(m, &ward_names(db).await?, &mut alerts))
 }
 
 /// The phase set by hand, if any.
@@ -167,12 +179,14 @@ pub async fn locked(txn: &DatabaseTransaction, id: i32) -> Result<Option<entity:
 }
 
 /// Stores a newly assessed status and the course it came from with the
-/// patient; when the status changed, the patient's subscribers are told.
+/// patient; when the status changed or `raised` alerts, the patient's
+/// subscribers are told.
 pub async fn store_status(
     txn: &DatabaseTransaction,
     existing: entity::Model,
     status: &ClinicalStatus,
     course: &Course,
+    raised: bool,
 ) -> Result<entity::Model, AppError> {
     let before = stored_status(&existing);
     let mut model: entity::ActiveModel = existing.into();
@@ -185,15 +199,118 @@ pub async fn store_status(
     model.course = Set(Some(as_json("course", course)?));
     model.last_round_at = Set(course.newest_at);
     let model = model.update(txn).await?;
-    if stored_status(&model) != before {
+    if raised || stored_status(&model) != before {
         let audience = Audience::Patient {
             patient_id: model.id,
             ward_id: model.ward_id,
         };
-        let patient = patient_of(model.clone(), &ward_names(txn).await?);
+        let patient = shown(txn, model.clone()).await?;
         events::append(txn, Topic::Patients, Change::Update, audience, &patient).await?;
     }
     Ok(model)
+}
+
+/// Tells the patient's subscribers of an alert raised about it.
+pub async fn alerts_changed(txn: &DatabaseTransaction, patient_id: i32) -> Result<(), AppError> {
+    if let Some(model) = entity::Entity::find_by_id(patient_id).one(txn).await? {
+        publish_change(txn, Change::Update, model).await?;
+    }
+    Ok(())
+}
+
+/// Acknowledges an open alert about a patient the caller may see, with a
+/// response and an optional note (clinicians and administrators). Who,
+/// when and how is kept in the patient's history and pushed live; an alert
+/// already acknowledged is refused with who did it.
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    alert_id: i64,
+    response: &str,
+    note: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Patient, AppError> {
+    caller.require_clinical_writer()?;
+    let mut answer = Acknowledgement::parse(response, note)?;
+    let missing = || AppError::NotFound(format!("Alert {alert_id}"));
+    write(db, async |txn| {
+        let alert = answers::find(txn, alert_id).await?.ok_or_else(missing)?;
+        let patient = visible(txn, caller, alert.patient_id)
+            .await
+            .map_err(|_| missing())?;
+        answer.alert = alert.message.clone();
+        let by = history::actor_name(caller);
+        if !answers::acknowledge(txn, alert_id, &by, &answer, now).await? {
+            let who = alert.acknowledged_by.unwrap_or_else(|| "someone".into());
+            return Err(AppError::Conflict(format!(
+                "This alert was already acknowledged by {who}."
+            )));
+        }
+        let subject = Subject::patient(patient.id);
+        let reason = answer.summary();
+        history::record(
+            txn,
+            caller,
+            subject,
+            HistoryAction::Acknowledge,
+            Some(&reason),
+            None,
+            Some(&answer),
+        )
+        .await?;
+        publish_change(txn, Change::Update, patient).await
+    })
+    .await
+}
+
+/// Escalates every open alert past its response time, once however many
+/// servers check: every clinician and administrator of the ward is told,
+/// and the patient's history keeps it. Returns how many were escalated.
+pub async fn escalate_overdue(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let display = crate::display::service::hospital();
+    let mut escalated = 0;
+    for alert in answers::overdue(db, now).await? {
+        let done = write(db, async |txn| {
+            if !answers::mark_escalated(txn, alert.id, now).await? {
+                return Ok(false);
+            }
+            let within = (alert.respond_by - alert.raised_at).num_minutes();
+            let escalation = Alert {
+                kind: Kind::Escalated,
+                message: format!("Escalated: {}", alert.message),
+                reason: format!(
+                    "Not acknowledged within {within} min of {}: {}",
+                    display.time(alert.raised_at),
+                    alert.reason
+                ),
+                band: None,
+            };
+            let about = About {
+                patient_id: alert.patient_id,
+                ward_id: alert.ward_id,
+            };
+            notify(txn, about, &escalation, now).await?;
+            let subject = Subject::patient(alert.patient_id);
+            history::by_rules(
+                txn,
+                subject,
+                HistoryAction::Escalate,
+                &escalation.reason,
+                None,
+                Some(&escalation.message),
+                now,
+            )
+            .await?;
+            alerts_changed(txn, alert.patient_id).await?;
+            Ok(true)
+        })
+        .await?;
+        escalated += usize::from(done);
+    }
+    Ok(escalated)
 }
 
 /// Sets or clears the phase set by hand.
@@ -245,7 +362,9 @@ async fn announce(
             kind,
             message,
             reason,
+            band: None,
         },
+        Utc::now(),
     )
     .await?;
     Ok(())
@@ -287,7 +406,7 @@ async fn publish_change(
         patient_id: model.id,
         ward_id: model.ward_id,
     };
-    let patient = patient_of(model, &ward_names(txn).await?);
+    let patient = shown(txn, model).await?;
     events::append(txn, Topic::Patients, change, audience, &patient).await?;
     Ok(patient)
 }
@@ -360,7 +479,9 @@ pub async fn list(
         .order_by_asc(entity::Column::Id);
     let rows = fetch_page(select, db, page, per_page).await?;
     let wards = ward_names(db).await?;
-    Ok(rows.map(|m| patient_of(m, &wards)))
+    let ids: Vec<i32> = rows.items.iter().map(|m| m.id).collect();
+    let mut alerts = answers::open_of(db, &ids).await?;
+    Ok(rows.map(|m| patient_of(m, &wards, &mut alerts)))
 }
 
 /// A page of the admitted patients the caller may see, by last and first
@@ -401,7 +522,7 @@ pub async fn find(db: &DatabaseConnection, id: i32) -> Result<Option<entity::Mod
 /// One patient.
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result<Patient, AppError> {
     let model = visible(db, caller, id).await?;
-    Ok(patient_of(model, &ward_names(db).await?))
+    shown(db, model).await
 }
 
 /// Admits a patient (clinicians and administrators).
@@ -555,6 +676,7 @@ pub async fn delete(
         let existing = visible(txn, caller, id).await?;
         let before = values_of(&existing);
         entity::Entity::delete_by_id(id).exec(txn).await?;
+        answers::remove_of(txn, id).await?;
         let subject = Subject::patient(id);
         history::deleted(txn, caller, subject, &reason, &before).await?;
         let audience = Audience::Patient {

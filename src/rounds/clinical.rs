@@ -235,14 +235,15 @@ pub(super) async fn reassess(
         &reasons,
         new_signs,
     );
-    let patient = crate::patients::service::store_status(txn, patient, &status, &course).await?;
     let about = About {
         patient_id: patient.id,
         ward_id: patient.ward_id,
     };
     for alert in &found {
-        notify(txn, about, alert).await?;
+        notify(txn, about, alert, now).await?;
     }
+    let raised = found.iter().any(|a| a.kind.must_answer());
+    crate::patients::service::store_status(txn, patient, &status, &course, raised).await?;
     Ok(status)
 }
 

@@ -58,6 +58,8 @@ pub struct Checked {
     pub moved: usize,
     /// Due times newly noticed.
     pub due: usize,
+    /// Alerts escalated for want of an answer.
+    pub escalated: usize,
 }
 
 /// Moves every admitted patient's state on to `now` and sends the
@@ -116,17 +118,20 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Checke
                     frequency.reason,
                     display.time(due)
                 ),
+                band: None,
             };
             let about = About {
                 patient_id: p.id,
                 ward_id: p.ward_id,
             };
-            notify(txn, about, &alert).await?;
+            notify(txn, about, &alert, now).await?;
+            crate::patients::service::alerts_changed(txn, p.id).await?;
             Ok(true)
         })
         .await?;
         checked.due += usize::from(claimed);
     }
+    checked.escalated = crate::patients::service::escalate_overdue(db, now).await?;
     Ok(checked)
 }
 

@@ -498,6 +498,12 @@ const RIGHTS: &[Right] = &[
     },
     Right {
         method: "POST",
+        path: "/api/alerts/acknowledge",
+        body: |_| json!({ "alert_id": 1, "response": "" }),
+        expect: WRITERS,
+    },
+    Right {
+        method: "POST",
         path: "/api/patients/create",
         body: |_| json!({ "patient": { "first_name": "", "last_name": "X", "hospital_number": "H-9" } }),
         expect: WRITERS,

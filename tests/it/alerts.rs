@@ -28,7 +28,7 @@ async fn alarming_round(db: &TestDb) {
     let admin = signed_in(&server, "admin").await;
     let nurse = signed_in(&server, "nurse").await;
     let consultant = signed_in(&server, "consultant").await;
-    let everything_but_news2 = json!({ "enabled": ["round_due", "critical_phase", "warning_sign", "admitted", "discharged"] });
+    let everything_but_news2 = json!({ "enabled": ["round_due", "critical_phase", "warning_sign", "admitted", "discharged", "escalated"] });
     let saved: Vec<Value> = post_json(
         &consultant,
         server.url("/api/notifications/preferences/save"),

@@ -277,3 +277,215 @@ async fn the_next_round_is_due_at_the_frequency_the_score_calls_for() {
         "{reason}"
     );
 }
+
+async fn open_alerts(server: &TestServer, client: &reqwest::Client, patient: i64) -> Vec<Value> {
+    let p: Value = get_json(client, server.url("/api/patients/get"), &[("id", patient)]).await;
+    p["open_alerts"].as_array().cloned().unwrap_or_default()
+}
+
+async fn acknowledge(client: &reqwest::Client, server: &TestServer, body: Value) -> (u16, Value) {
+    let response = client
+        .post(server.url("/api/alerts/acknowledge"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn kind_count(server: &TestServer, client: &reqwest::Client, kind: &str) -> usize {
+    let page: Value = get_json(client, server.url("/api/notifications"), &[("kind", kind)]).await;
+    page["items"].as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn an_unanswered_alert_is_escalated_once_and_an_answered_one_never() {
+    for db in every_database().await {
+        let Ward {
+            clock,
+            server,
+            nurse,
+            patient,
+        } = ward(&db.url(), "T-5001").await;
+        let admin = signed_in(&server, "admin").await;
+        let consultant = signed_in(&server, "consultant").await;
+        record(
+            &server,
+            &nurse,
+            patient,
+            json!({ "respiration_per_min": 26, "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60,
+                "pulse_per_min": 120, "on_oxygen": false, "consciousness": "A", "temperature_c": 37.0 }),
+        )
+        .await;
+        let open = open_alerts(&server, &nurse, patient).await;
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0]["kind"], "news2_rose");
+        let news2_alert = open[0]["id"].clone();
+        assert_eq!(
+            open[0]["respond_by"]
+                .as_str()
+                .unwrap()
+                .parse::<DateTime<Utc>>()
+                .unwrap(),
+            start() + Duration::minutes(15),
+            "NEWS2 high: 15 min"
+        );
+
+        clock.advance(Duration::minutes(14));
+        assert_eq!(
+            check(&server.state.db, clock.now())
+                .await
+                .unwrap()
+                .escalated,
+            0
+        );
+        clock.advance(Duration::minutes(2));
+        let checked = check(&server.state.db, clock.now()).await.unwrap();
+        assert_eq!((checked.escalated, checked.due), (1, 1), "{checked:?}");
+        assert_eq!(
+            check(&server.state.db, clock.now())
+                .await
+                .unwrap()
+                .escalated,
+            0,
+            "once"
+        );
+        assert_eq!(kind_count(&server, &nurse, "escalated").await, 1);
+        assert_eq!(kind_count(&server, &admin, "escalated").await, 1);
+        assert_eq!(
+            kind_count(&server, &consultant, "escalated").await,
+            0,
+            "observers do not respond"
+        );
+
+        let open = open_alerts(&server, &nurse, patient).await;
+        let round_due = open
+            .iter()
+            .find(|a| a["kind"] == "round_due")
+            .expect("the overdue round")
+            .clone();
+        assert!(
+            open.iter()
+                .any(|a| a["id"] == news2_alert && !a["escalated_at"].is_null()),
+            "escalated, still open until answered: {open:?}"
+        );
+        let (status, _body) = acknowledge(
+            &consultant,
+            &server,
+            json!({ "alert_id": round_due["id"], "response": "doctor_called" }),
+        )
+        .await;
+        assert_eq!(
+            status, 403,
+            "observers advise, they do not acknowledge: {_body}"
+        );
+        let (status, body) = acknowledge(
+            &nurse,
+            &server,
+            json!({ "alert_id": round_due["id"], "response": "shrugged" }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.to_string().contains("response"), "{body}");
+        let (status, body) = acknowledge(
+            &nurse,
+            &server,
+            json!({ "alert_id": round_due["id"], "response": "doctor_called", "note": "Dr. Tran on her way" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body["open_alerts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["id"] != round_due["id"]),
+            "{body}"
+        );
+        let (status, body) = acknowledge(
+            &admin,
+            &server,
+            json!({ "alert_id": round_due["id"], "response": "other", "note": "x" }),
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+        assert!(
+            body.to_string().contains("already acknowledged by"),
+            "{body}"
+        );
+
+        clock.advance(Duration::minutes(31));
+        assert_eq!(
+            check(&server.state.db, clock.now())
+                .await
+                .unwrap()
+                .escalated,
+            0,
+            "an answered alert is not escalated after its time"
+        );
+        let history = history_actions(&server, &nurse, patient).await;
+        let acknowledged: Vec<&Value> = history
+            .iter()
+            .filter(|h| h["action"] == "acknowledge")
+            .collect();
+        assert_eq!(acknowledged.len(), 1, "{history:?}");
+        assert_eq!(
+            acknowledged[0]["reason"],
+            "Doctor called: Dr. Tran on her way"
+        );
+        assert_eq!(
+            history.iter().filter(|h| h["action"] == "escalate").count(),
+            1
+        );
+        db.remove().await;
+    }
+}
+
+#[tokio::test]
+async fn clinicians_cannot_mute_safety_alerts_but_may_mute_information() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url()).await;
+    let nurse = signed_in(&server, "nurse").await;
+    let save = |enabled: Value| {
+        nurse
+            .post(server.url("/api/notifications/preferences/save"))
+            .json(&json!({ "enabled": enabled }))
+            .send()
+    };
+    let refused = save(json!([
+        "round_due",
+        "critical_phase",
+        "warning_sign",
+        "escalated"
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("must include news2_rose"), "{text}");
+    let saved = save(json!([
+        "round_due",
+        "critical_phase",
+        "warning_sign",
+        "news2_rose",
+        "escalated"
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 200);
+    let preferences: Vec<Value> = saved.json().await.unwrap();
+    let admitted = preferences
+        .iter()
+        .find(|p| p["kind"] == "admitted")
+        .unwrap();
+    assert_eq!(
+        (admitted["enabled"].clone(), admitted["locked"].clone()),
+        (json!(false), json!(false))
+    );
+    let news2 = preferences
+        .iter()
+        .find(|p| p["kind"] == "news2_rose")
+        .unwrap();
+    assert_eq!(news2["locked"], true);
+}

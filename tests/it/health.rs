@@ -83,7 +83,16 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
         html.contains("Nurse Linh Pham"),
         "the header names the user"
     );
-    assert!(html.contains("System status"));
+    assert!(
+        !html.contains("System status"),
+        "the system's status is for administrators, not the clinical dashboard"
+    );
+    let admin = crate::support::signed_in(&server, "admin").await;
+    assert!(
+        crate::support::get_page(&admin, server.url("/"))
+            .await
+            .contains("System status")
+    );
     assert!(
         html.contains("\"vitalboard\", \"vitalboard\"") && !html.contains("vitalboard_bg"),
         "the page loads the bundle cargo-leptos writes (pkg/vitalboard.js, pkg/vitalboard.wasm)"

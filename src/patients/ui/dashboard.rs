@@ -7,15 +7,19 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::can_write;
+use crate::accounts::ui::is_admin;
 use crate::display::ui::{display_ready, use_display};
 use crate::error::AppError;
 use crate::live::ui::watch_stream;
+use crate::notifications::{AlertResponse, OpenAlert};
 use crate::patients::Patient;
-use crate::patients::api::admitted_patients;
+use crate::patients::api::{AcknowledgeAlert, admitted_patients};
 use crate::rounds::ui::status::band_class;
 use crate::rules::phase::Phase;
 use crate::system::ui::SystemStatusCard;
+use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::time::ago;
+use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 
 fn value(v: Option<impl ToString>, unit: &str) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", v.to_string()))
@@ -82,6 +86,8 @@ pub fn DashboardPage() -> impl IntoView {
     let changes = RwSignal::new(0);
     watch_stream("patients", changes);
     watch_stream("rounds", changes);
+    let acknowledge = ServerAction::<AcknowledgeAlert>::new();
+    count_successes(changes, acknowledge);
     let patients = Resource::new(move || changes.get(), |_| every_admitted());
     view! {
         <Title text="Dashboard" />
@@ -90,20 +96,24 @@ pub fn DashboardPage() -> impl IntoView {
                 display_ready().await;
                 match patients.await {
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) => view! { <Overview patients=list /> }.into_any(),
+                    Ok(list) => view! { <Overview patients=list acknowledge /> }.into_any(),
                 }
             })}
         </Transition>
-        <div class="grid">
-            <SystemStatusCard />
-        </div>
+        <Suspense fallback=|| ()>
+            {move || is_admin().then(|| view! { <div class="grid"><SystemStatusCard /></div> })}
+        </Suspense>
     }
 }
 
 #[component]
-fn Overview(patients: Vec<Patient>) -> impl IntoView {
+fn Overview(
+    mut patients: Vec<Patient>,
+    acknowledge: ServerAction<AcknowledgeAlert>,
+) -> impl IntoView {
     let now = Utc::now();
     let display = use_display();
+    patients.sort_by_key(|p| p.urgency(now));
     let attention: Vec<Patient> = patients
         .iter()
         .filter(|p| p.needs_attention(now))
@@ -124,12 +134,13 @@ fn Overview(patients: Vec<Patient>) -> impl IntoView {
         </p>
         <section aria-labelledby="attention-title">
             <h2 id="attention-title" class="section-title">"Needs attention"</h2>
+            <ErrorBox error=action_error(acknowledge) />
             {if attention.is_empty() {
                 view! { <p class="card empty">"No patient needs attention now."</p> }.into_any()
             } else {
                 view! {
                     <div class="patient-cards" data-testid="attention-cards">
-                        {attention.into_iter().map(|p| view! { <PatientCard patient=p now /> }).collect_view()}
+                        {attention.into_iter().map(|p| view! { <PatientCard patient=p now acknowledge /> }).collect_view()}
                     </div>
                 }
                 .into_any()
@@ -169,10 +180,80 @@ fn Overview(patients: Vec<Patient>) -> impl IntoView {
     }
 }
 
+/// When the next round is due and why, e.g. `Next round 14:05 — hourly:
+/// NEWS2 5, urgent response`.
+fn next_due(p: &Patient) -> impl IntoView + use<> {
+    let display = use_display();
+    let frequency = p.frequency();
+    view! {
+        <span data-testid="next-due">
+            {format!("Next round {} — {}", display.time(p.next_round_due()), frequency.reason)}
+        </span>
+    }
+}
+
 #[component]
-fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
+fn AlertItem(
+    alert: OpenAlert,
+    now: chrono::DateTime<Utc>,
+    acknowledge: ServerAction<AcknowledgeAlert>,
+) -> impl IntoView {
+    let display = use_display();
+    let id = alert.id;
+    let late = now > alert.respond_by;
+    let when = if late {
+        format!(
+            "raised {}, answer was due {}",
+            ago(alert.raised_at, now),
+            display.time(alert.respond_by)
+        )
+    } else {
+        format!(
+            "raised {}, answer by {}",
+            ago(alert.raised_at, now),
+            display.time(alert.respond_by)
+        )
+    };
+    view! {
+        <li class="open-alert" class:late=late data-testid="open-alert">
+            <p>
+                <strong>{alert.message.clone()}</strong>
+                {alert.escalated_at.map(|_| view! { " " <span class="chip chip-danger">"Escalated"</span> })}
+            </p>
+            <p class="small muted">{when}</p>
+            <details class="small">
+                <summary>"Why"</summary>
+                <p>{alert.reason.clone()}</p>
+            </details>
+            {can_write().then(|| view! {
+                <ActionForm action=acknowledge attr:class="ack-form">
+                    <input type="hidden" name="alert_id" value=id />
+                    <label for=format!("response-{id}")>"Response"</label>
+                    <select id=format!("response-{id}") name="response" required>
+                        <option value="">"Choose…"</option>
+                        {AlertResponse::iter()
+                            .map(|r| view! { <option value=r.code()>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <label for=format!("note-{id}")>"Note (optional)"</label>
+                    <input id=format!("note-{id}") name="note" type="text" maxlength="1000" autocomplete="off" />
+                    <button type="submit" class="button small">"Acknowledge"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn PatientCard(
+    patient: Patient,
+    now: chrono::DateTime<Utc>,
+    acknowledge: ServerAction<AcknowledgeAlert>,
+) -> impl IntoView {
     let display = use_display();
     let p = patient;
+    let why = p.attention(now).join(" · ");
+    let alerts = p.open_alerts.clone();
     let o = p.status.observations;
     let urgent = p.status.phase == Some(Phase::Critical)
         || p.status
@@ -191,7 +272,13 @@ fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
                 </div>
                 {news2_badge(&p)}
             </header>
+            <p class="attention-why" data-testid="attention-why">{why}</p>
             <p>{phase_chip(&p)}</p>
+            {(!alerts.is_empty()).then(|| view! {
+                <ul class="open-alerts" aria-label="Alerts to acknowledge">
+                    {alerts.into_iter().map(|alert| view! { <AlertItem alert now acknowledge /> }).collect_view()}
+                </ul>
+            })}
             <dl class="card-values">
                 <div><dt>"Temperature"</dt><dd>{o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c))}</dd></div>
                 <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
@@ -202,6 +289,7 @@ fn PatientCard(patient: Patient, now: chrono::DateTime<Utc>) -> impl IntoView {
                 {last_round(&p, now)}
                 {p.round_overdue(now).then(|| view! { " " <span class="chip chip-danger">"Round overdue"</span> })}
             </p>
+            <p class="small muted">{next_due(&p)}</p>
         </article>
     }
 }
@@ -250,6 +338,7 @@ fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl I
                                                 <td>
                                                     {display.time(p.next_round_due())}
                                                     {overdue.then(|| view! { " " <span class="chip chip-danger">"Overdue"</span> })}
+                                                    <span class="small muted block">{p.frequency().reason}</span>
                                                 </td>
                                                 <td class="row-actions">
                                                     <A href=format!("/patients/{}", p.id) attr:class="button secondary small">"Report"</A>

@@ -296,7 +296,16 @@ fn PatientHeader(
             <dl class="facts columns">
                 <div><dt>"Ward"</dt><dd>{place}</dd></div>
                 <div><dt>"Admitted"</dt><dd>{display.time(v.admitted_at)}</dd></div>
-                <div><dt>"Rounds every"</dt><dd>{format!("{} h", v.monitoring_interval_hours)}</dd></div>
+                {patient.discharged_at.is_none().then(|| view! {
+                    <div class="fact-wide">
+                        <dt>"Next round"</dt>
+                        <dd data-testid="next-due">
+                            <strong class:danger-text=patient.round_overdue(now)>{display.time(patient.next_round_due())}</strong>
+                            {format!(" — {}", patient.frequency().reason)}
+                        </dd>
+                    </div>
+                })}
+                <div><dt>"Set interval"</dt><dd>{format!("every {} h", v.monitoring_interval_hours)}</dd></div>
                 <div><dt>"SpO2 scale"</dt><dd>{if v.spo2_scale2 { "2 (target 88–92 %)" } else { "1" }}</dd></div>
             </dl>
             {(writer && patient.discharged_at.is_none())
