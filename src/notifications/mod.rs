@@ -451,11 +451,7 @@ mod tests {
         );
         let long = "n".repeat(ACK_NOTE_MAX + 1);
         assert_eq!(
-            fields(Acknowledgement::parse(
-                "x".into(),
-                "reviewed_at_bedside",
-                Some(&long)
-            )),
+            fields(Acknowledgement::parse("reviewed_at_bedside", Some(&long))),
             ["note"]
         );
     }
