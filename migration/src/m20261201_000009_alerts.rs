@@ -2,7 +2,8 @@ use sea_orm_migration::prelude::*;
 
 /// Alerts someone must answer: raised with the notifications of a safety
 /// kind, open until a clinician of the ward acknowledges them, escalated
-/// once when their response time passes.
+/// once when their response time passes; and the medical advice given on a
+/// patient outside a round (a remote consultant's).
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -22,6 +23,17 @@ enum Alerts {
     AcknowledgedBy,
     Response,
     Note,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Advice {
+    Table,
+    Id,
+    PatientId,
+    Text,
+    Author,
+    AuthorUserId,
+    At,
 }
 
 #[async_trait::async_trait]
@@ -72,12 +84,48 @@ impl MigrationTrait for Migration {
                     .col(Alerts::PatientId)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Advice::Table)
+                    .col(
+                        ColumnDef::new(Advice::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Advice::PatientId).integer().not_null())
+                    .col(ColumnDef::new(Advice::Text).text().not_null())
+                    .col(ColumnDef::new(Advice::Author).text().not_null())
+                    .col(ColumnDef::new(Advice::AuthorUserId).integer().null())
+                    .col(
+                        ColumnDef::new(Advice::At)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_advice_patient")
+                    .table(Advice::Table)
+                    .col(Advice::PatientId)
+                    .col(Advice::At)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Alerts::Table).to_owned())
-            .await
+        for table in [Advice::Table.into_iden(), Alerts::Table.into_iden()] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }

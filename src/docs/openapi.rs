@@ -185,6 +185,8 @@ fn entries() -> Vec<Entry> {
         entry::<rounds::PatientStatus>(SignedIn),
         entry::<rounds::SetPhase>(Clinicians),
         entry::<rounds::ClearPhase>(Clinicians),
+        entry::<rounds::PatientAdvice>(SignedIn),
+        entry::<rounds::GiveAdvice>(SignedIn),
         entry::<live::SocketTicket>(SignedIn),
         entry::<notifications::ListNotifications>(People),
         entry::<notifications::MarkNotificationsRead>(People),

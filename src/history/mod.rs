@@ -54,6 +54,8 @@ pub enum HistoryAction {
     Acknowledge,
     /// An alert went unanswered past its response time.
     Escalate,
+    /// Medical advice was given outside a round.
+    Advise,
 }
 
 /// A change of a patient or a round: who, when, why, and the values before

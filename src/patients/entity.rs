@@ -38,6 +38,9 @@ pub struct Model {
     /// visit), %, which the leakage rule compares with.
     #[sea_orm(column_type = "Double", nullable)]
     pub baseline_hematocrit_percent: Option<f64>,
+    /// The stale and missing NEWS2 parameters and the fluid targets of the
+    /// stored status (`StatusDetails`), as JSON.
+    pub status_details: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

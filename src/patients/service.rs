@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entity;
-use super::{Patient, PatientInput, PatientValues, Sex, Status, StoredStatus};
+use super::{Patient, PatientInput, PatientValues, Sex, Status, StatusDetails, StoredStatus};
 use crate::accounts::wards::ward_names;
 use crate::accounts::{Caller, WardScope};
 use crate::error::{AppError, FieldError};
@@ -90,6 +90,7 @@ fn values_of(m: &entity::Model) -> PatientValues {
 
 /// The clinical state as stored with the patient.
 pub fn stored_status(m: &entity::Model) -> StoredStatus {
+    let details: StatusDetails = parsed(&m.status_details);
     StoredStatus {
         phase: m.phase.as_deref().and_then(Phase::parse),
         phase_reason: m.phase_reason.clone(),
@@ -97,13 +98,32 @@ pub fn stored_status(m: &entity::Model) -> StoredStatus {
         manual: m.manual_phase.is_some(),
         news2_total: m.news2_total.and_then(|t| u8::try_from(t).ok()),
         news2_band: m.news2_band.as_deref().and_then(Band::parse),
-        observations: m
-            .observations
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or_default(),
+        observations: parsed(&m.observations),
         last_round_at: m.last_round_at,
+        stale: details.stale,
+        missing: details.missing,
+        fluids: details.fluids,
     }
+}
+
+/// The JSON of a column, or the default when none or unreadable.
+fn parsed<T: serde::de::DeserializeOwned + Default>(text: &Option<String>) -> T {
+    text.as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default()
+}
+
+/// Whether `status` differs from what is stored with the patient.
+pub fn differs(m: &entity::Model, status: &ClinicalStatus) -> bool {
+    let stored = stored_status(m);
+    stored.phase != Some(status.phase.phase)
+        || stored.phase_since != status.phase.since
+        || stored.phase_reason.as_deref() != Some(status.phase.reason.as_str())
+        || stored.news2_total != Some(status.news2.total)
+        || stored.news2_band != Some(status.news2.band)
+        || stored.stale != status.stale
+        || stored.missing != status.news2.missing
+        || stored.fluids != status.fluids
 }
 
 fn patient_of(
@@ -197,6 +217,12 @@ pub async fn store_status(
     model.news2_band = Set(Some(status.news2.band.code().to_owned()));
     model.observations = Set(Some(as_json("observations", &status.observations)?));
     model.course = Set(Some(as_json("course", course)?));
+    let details = StatusDetails {
+        stale: status.stale.clone(),
+        missing: status.news2.missing.clone(),
+        fluids: status.fluids.clone(),
+    };
+    model.status_details = Set(Some(as_json("status details", &details)?));
     model.last_round_at = Set(course.newest_at);
     let model = model.update(txn).await?;
     if raised || stored_status(&model) != before {
@@ -210,8 +236,9 @@ pub async fn store_status(
     Ok(model)
 }
 
-/// Tells the patient's subscribers of an alert raised about it.
-pub async fn alerts_changed(txn: &DatabaseTransaction, patient_id: i32) -> Result<(), AppError> {
+/// Tells the patient's subscribers that something about it changed (an
+/// alert raised, advice given).
+pub async fn touched(txn: &DatabaseTransaction, patient_id: i32) -> Result<(), AppError> {
     if let Some(model) = entity::Entity::find_by_id(patient_id).one(txn).await? {
         publish_change(txn, Change::Update, model).await?;
     }
@@ -304,7 +331,7 @@ pub async fn escalate_overdue(
                 now,
             )
             .await?;
-            alerts_changed(txn, alert.patient_id).await?;
+            touched(txn, alert.patient_id).await?;
             Ok(true)
         })
         .await?;

@@ -5,7 +5,7 @@ use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Round;
+use super::{Advice, Round};
 use crate::error::AppError;
 use crate::history::Reason;
 use crate::paging::Page;
@@ -190,4 +190,32 @@ pub async fn clear_phase(patient_id: i32, reason: Reason) -> Result<ClinicalStat
     .await?;
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(status)
+}
+
+crate::text!(
+    /// Medical advice: 1–4,000 characters, not only spaces.
+    AdviceText,
+    max_length = crate::rules::NOTE_MAX,
+    pattern = crate::wire::FILLED_PATTERN,
+);
+
+/// The newest medical advice on a patient, from a round or given on its own, with who and when; null when none. Query: patient_id.
+///
+/// Errors: 401; 404.
+#[server(prefix = "/api", endpoint = "patients/advice", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
+pub async fn patient_advice(patient_id: i32) -> Result<Option<Advice>, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    super::advice::latest(&state.db, &caller, patient_id).await
+}
+
+/// Gives medical advice on an admitted patient, outside a round: open to every role (a remote consultant is an observer). The history keeps it; the ward's screens show it at once.
+///
+/// Errors: 401; 404; 409 discharged; 422 advice empty or longer than 4,000 characters.
+#[server(prefix = "/api", endpoint = "patients/advice/give", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
+pub async fn give_advice(patient_id: i32, advice: AdviceText) -> Result<Advice, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    let given =
+        super::advice::give(&state.db, &caller, patient_id, &advice, state.clock.now()).await?;
+    auth::redirect_form_post(&format!("/patients/{patient_id}"));
+    Ok(given)
 }

@@ -25,7 +25,7 @@ use crate::patients::service::visible;
 use crate::platform::db::write;
 use crate::rules::course::Course;
 use crate::rules::news2;
-use crate::rules::{ClinicalStatus, Consciousness, RoundValues, WarningSign, phase};
+use crate::rules::{ClinicalStatus, Consciousness, RoundValues, WarningSign, counting_age, phase};
 use crate::vocabulary::Vocabulary;
 use crate::zones;
 
@@ -52,11 +52,12 @@ struct ClinicalRow {
     output_emesis_ml: Option<i32>,
     output_drainage_ml: Option<i32>,
     output_other_ml: Option<i32>,
+    weight_kg: Option<f64>,
     warning_signs: String,
 }
 
 /// The columns of [`ClinicalRow`].
-const CLINICAL_COLUMNS: [entity::Column; 19] = {
+const CLINICAL_COLUMNS: [entity::Column; 20] = {
     use entity::Column as C;
     [
         C::MeasuredAt,
@@ -77,6 +78,7 @@ const CLINICAL_COLUMNS: [entity::Column; 19] = {
         C::OutputEmesisMl,
         C::OutputDrainageMl,
         C::OutputOtherMl,
+        C::WeightKg,
         C::WarningSigns,
     ]
 };
@@ -117,6 +119,7 @@ impl From<ClinicalRow> for RoundValues {
             output_emesis_ml: r.output_emesis_ml,
             output_drainage_ml: r.output_drainage_ml,
             output_other_ml: r.output_other_ml,
+            weight_kg: r.weight_kg,
             warning_signs: warning_signs(&r.warning_signs),
             ..RoundValues::empty(r.measured_at)
         }
@@ -178,10 +181,14 @@ async fn course_of(
 /// from its course.
 fn status_at(course: &Course, patient: &PatientModel, now: DateTime<Utc>) -> ClinicalStatus {
     let manual = crate::patients::service::manual_phase(patient);
+    let (current, stale) =
+        course.current_observations(now, counting_age(patient.monitoring_interval_hours));
     ClinicalStatus {
         phase: course.phase(now, manual.as_ref()),
-        news2: news2::news2(&course.observations, patient.spo2_scale2),
+        news2: news2::news2(&current, patient.spo2_scale2),
         observations: course.observations,
+        stale,
+        fluids: course.fluids(now, zones::hospital(), patient.baseline_hematocrit_percent),
     }
 }
 
@@ -247,31 +254,38 @@ pub(super) async fn reassess(
     Ok(status)
 }
 
+/// What following the time did to a patient.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Followed {
+    /// The stored status changed (a score growing stale, the fluid
+    /// windows moving on, the phase).
+    pub changed: bool,
+    /// The phase moved, and the history says so.
+    pub phase_moved: bool,
+}
+
 /// Moves a patient's stored state on as time passes with no round: the
-/// critical window ending, a day without fever. The change is stored, kept
-/// in the history as the rules' and pushed live once, however many
-/// servers check at the same time. Returns whether something changed.
+/// critical window ending, a day without fever, a parameter growing too
+/// old to count. The change is stored and pushed live, a phase move kept in
+/// the history as the rules', once however many servers check at the same
+/// time.
 pub async fn follow_time(
     db: &DatabaseConnection,
     patient: &PatientModel,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    let stored = crate::patients::service::snapshot(patient);
-    let kept = crate::patients::service::kept_course(patient);
-    if let Some(course) = &kept {
-        let phase = status_at(course, patient, now).phase;
-        if stored.phase == Some(phase.phase) && patient.phase_since == phase.since {
-            return Ok(false);
-        }
+) -> Result<Followed, AppError> {
+    if !kept_status_differs(patient, now) {
+        return Ok(Followed::default());
     }
     write(db, async |txn| {
         // The row lock makes a second server wait, then see the change.
         let id = patient.id;
         let Some(patient) = crate::patients::service::locked(txn, id).await? else {
-            return Ok(false);
+            return Ok(Followed::default());
         };
         let before = crate::patients::service::stored_phase(&patient);
         let kept = patient.course.is_some();
+        let changed = kept_status_differs(&patient, now);
         let status = reassess(txn, patient, Touched::Unchanged, &[], now).await?;
         let after = &status.phase;
         let moved = before
@@ -289,9 +303,20 @@ pub async fn follow_time(
             )
             .await?;
         }
-        Ok(moved)
+        Ok(Followed {
+            changed,
+            phase_moved: moved && kept,
+        })
     })
     .await
+}
+
+/// Whether the status `now` differs from the stored one (always, when no
+/// course is kept yet).
+fn kept_status_differs(patient: &PatientModel, now: DateTime<Utc>) -> bool {
+    crate::patients::service::kept_course(patient).is_none_or(|course| {
+        crate::patients::service::differs(patient, &status_at(&course, patient, now))
+    })
 }
 
 /// The patient's dengue phase and NEWS2 at `now`, with every reason, from

@@ -2,6 +2,8 @@
 //! of `crate::rules`; `service` is the only code that touches the rounds
 //! table.
 
+#[cfg(feature = "ssr")]
+pub mod advice;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod clinical;
@@ -35,6 +37,16 @@ pub struct Round {
     pub updated_at: DateTime<Utc>,
     #[serde(flatten)]
     pub values: RoundValues,
+}
+
+/// Medical advice on a patient, with who gave it and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Advice {
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    /// Written with a round (else given on its own, e.g. by a consultant).
+    pub in_round: bool,
 }
 
 /// The day of fever today: the newest day of fever recorded among `rounds`

@@ -68,8 +68,9 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Checke
     let display = hospital();
     let mut checked = Checked::default();
     for mut p in all_admitted(db).await? {
-        if crate::rounds::clinical::follow_time(db, &p, now).await? {
-            checked.moved += 1;
+        let followed = crate::rounds::clinical::follow_time(db, &p, now).await?;
+        checked.moved += usize::from(followed.phase_moved);
+        if followed.changed {
             match crate::patients::service::find(db, p.id).await? {
                 Some(fresh) => p = fresh,
                 None => continue,
@@ -125,7 +126,7 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Checke
                 ward_id: p.ward_id,
             };
             notify(txn, about, &alert, now).await?;
-            crate::patients::service::alerts_changed(txn, p.id).await?;
+            crate::patients::service::touched(txn, p.id).await?;
             Ok(true)
         })
         .await?;

@@ -6,15 +6,16 @@
 //! the rounds oldest first gives the same state as keeping it up to date
 //! one round at a time, so reading the phase never scans the stay. Pure.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::RoundValues;
 use super::news2::Observations;
 use super::phase::{
     Assessment, CRITICAL_HOURS, DEFERVESCED_C, FEVER_C, HEMATOCRIT_RISE, ManualPhase,
     PLATELETS_LOW, Phase,
 };
+use super::{RoundValues, Shift};
 use crate::zones::Zone;
 
 /// How many hospital days of temperature peaks the defervescence rule
@@ -51,6 +52,94 @@ pub struct Course {
     /// (no gap between its triggers as long as the window).
     pub last_trigger: Option<Trigger>,
     pub episode_since: Option<DateTime<Utc>>,
+    /// When each NEWS2 parameter's newest value was measured.
+    #[serde(default)]
+    pub seen: Seen,
+    /// Fluid intake and output since admission, mL.
+    #[serde(default)]
+    pub intake_ml: i64,
+    #[serde(default)]
+    pub output_ml: i64,
+    /// Urine output of the rounds of the last 24 h before the newest round.
+    #[serde(default)]
+    pub urine: Vec<(DateTime<Utc>, i32)>,
+    /// The newest weight, kg, and blood pressure (systolic, diastolic).
+    #[serde(default)]
+    pub weight_kg: Option<f64>,
+    #[serde(default)]
+    pub blood_pressure: Option<(i32, i32)>,
+}
+
+/// When each NEWS2 parameter was last measured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Seen {
+    pub respiration: Option<DateTime<Utc>>,
+    pub spo2: Option<DateTime<Utc>>,
+    pub oxygen: Option<DateTime<Utc>>,
+    pub systolic: Option<DateTime<Utc>>,
+    pub pulse: Option<DateTime<Utc>>,
+    pub consciousness: Option<DateTime<Utc>>,
+    pub temperature: Option<DateTime<Utc>>,
+}
+
+impl Seen {
+    fn update(&mut self, r: &RoundValues) {
+        let at = Some(r.measured_at);
+        let mark = |slot: &mut Option<DateTime<Utc>>, present: bool| {
+            if present {
+                *slot = at;
+            }
+        };
+        mark(&mut self.respiration, r.respiration_per_min.is_some());
+        mark(&mut self.spo2, r.spo2_percent.is_some());
+        mark(&mut self.oxygen, r.on_oxygen.is_some());
+        mark(&mut self.systolic, r.systolic_mmhg.is_some());
+        mark(&mut self.pulse, r.pulse_per_min.is_some());
+        mark(&mut self.consciousness, r.consciousness.is_some());
+        mark(&mut self.temperature, r.temperature_c.is_some());
+    }
+}
+
+/// A NEWS2 parameter too old to count, and since when it was not measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StaleParameter {
+    pub parameter: String,
+    pub since: DateTime<Utc>,
+}
+
+/// Urine output below this, mL/kg/h, is too little (WHO 2009).
+pub const URINE_LOW_ML_KG_H: f64 = 0.5;
+/// A pulse pressure of at most this, mmHg, is a sign of compensated shock.
+pub const PULSE_PRESSURE_NARROW: i32 = 20;
+
+/// The dengue fluid and shock targets at a time (WHO 2009).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Fluids {
+    /// The newest weight, kg; without it no rate per kg is given.
+    pub weight_kg: Option<f64>,
+    /// Urine output over the last complete nursing shift and the last
+    /// 24 h, mL/kg/h.
+    pub urine_last_shift: Option<f64>,
+    /// The shift that was, e.g. `Evening shift 14:00–22:00`.
+    pub last_shift: String,
+    pub urine_24h: Option<f64>,
+    /// Intake minus output since admission, mL.
+    pub balance_ml: i64,
+    /// Hematocrit now against the baseline, %.
+    pub hematocrit_change_percent: Option<f64>,
+    /// Systolic minus diastolic of the newest blood pressure, mmHg.
+    pub pulse_pressure_mmhg: Option<i32>,
+}
+
+impl Fluids {
+    pub fn urine_low(rate: Option<f64>) -> bool {
+        rate.is_some_and(|r| r < URINE_LOW_ML_KG_H)
+    }
+
+    pub fn pulse_pressure_narrow(&self) -> bool {
+        self.pulse_pressure_mmhg
+            .is_some_and(|p| p <= PULSE_PRESSURE_NARROW)
+    }
 }
 
 impl Course {
@@ -81,6 +170,19 @@ impl Course {
         let at = round.measured_at;
         self.newest_at = Some(self.newest_at.map_or(at, |n| n.max(at)));
         self.observations.update(round);
+        self.seen.update(round);
+        self.intake_ml += i64::from(round.intake_ml());
+        self.output_ml += i64::from(round.output_ml());
+        if let Some(urine) = round.output_urine_ml {
+            self.urine.push((at, urine));
+        }
+        let newest = self.newest_at.unwrap_or(at);
+        self.urine
+            .retain(|(when, _)| newest - *when <= Duration::hours(24));
+        self.weight_kg = round.weight_kg.or(self.weight_kg);
+        if let (Some(sys), Some(dia)) = (round.systolic_mmhg, round.diastolic_mmhg) {
+            self.blood_pressure = Some((sys, dia));
+        }
         if let Some(t) = round.temperature_c {
             self.add_temperature(at, t, zone);
         }
@@ -187,6 +289,75 @@ impl Course {
         }
     }
 
+    /// The newest value of each NEWS2 parameter measured within `max_age`
+    /// of `now`, and those older, which no longer count.
+    pub fn current_observations(
+        &self,
+        now: DateTime<Utc>,
+        max_age: Duration,
+    ) -> (Observations, Vec<StaleParameter>) {
+        let mut current = self.observations;
+        let mut stale = Vec::new();
+        let mut check =
+            |name: &str, seen: Option<DateTime<Utc>>, clear: &mut dyn FnMut(&mut Observations)| {
+                if let Some(at) = seen
+                    && now - at > max_age
+                {
+                    clear(&mut current);
+                    stale.push(StaleParameter {
+                        parameter: name.to_owned(),
+                        since: at,
+                    });
+                }
+            };
+        let s = self.seen;
+        check("Respiration", s.respiration, &mut |o| {
+            o.respiration_per_min = None
+        });
+        check("SpO2", s.spo2, &mut |o| o.spo2_percent = None);
+        check("Oxygen", s.oxygen, &mut |o| o.on_oxygen = None);
+        check("Systolic BP", s.systolic, &mut |o| o.systolic_mmhg = None);
+        check("Pulse", s.pulse, &mut |o| o.pulse_per_min = None);
+        check("Consciousness", s.consciousness, &mut |o| {
+            o.consciousness = None
+        });
+        check("Temperature", s.temperature, &mut |o| {
+            o.temperature_c = None
+        });
+        (current, stale)
+    }
+
+    /// The fluid and shock targets at `now`, days and shifts taken in
+    /// `zone`; `baseline` is the hematocrit a clinician entered.
+    pub fn fluids(&self, now: DateTime<Utc>, zone: &Zone, baseline: Option<f64>) -> Fluids {
+        let (shift, from, to) = last_shift(now, zone);
+        let urine_between = |from: DateTime<Utc>, to: DateTime<Utc>| -> i64 {
+            self.urine
+                .iter()
+                .filter(|(at, _)| *at > from && *at <= to)
+                .map(|(_, ml)| i64::from(*ml))
+                .sum()
+        };
+        let per_kg = |ml: i64, hours: f64| self.weight_kg.map(|kg| ml as f64 / kg / hours);
+        let base = baseline.or(self.first_hematocrit);
+        Fluids {
+            weight_kg: self.weight_kg,
+            urine_last_shift: per_kg(urine_between(from, to), 8.0),
+            last_shift: format!(
+                "{} shift {}–{}",
+                shift.label(),
+                zone.local(from).format("%H:%M"),
+                zone.local(to).format("%H:%M")
+            ),
+            urine_24h: per_kg(urine_between(now - Duration::hours(24), now), 24.0),
+            balance_ml: self.intake_ml - self.output_ml,
+            hematocrit_change_percent: base
+                .zip(self.hematocrit)
+                .map(|(base, now)| (now / base - 1.0) * 100.0),
+            pulse_pressure_mmhg: self.blood_pressure.map(|(sys, dia)| sys - dia),
+        }
+    }
+
     /// The phase at `now`; a phase set by hand wins. Time alone ends the
     /// critical window and a day without fever.
     pub fn phase(&self, now: DateTime<Utc>, manual: Option<&ManualPhase>) -> Assessment {
@@ -240,6 +411,27 @@ impl Course {
             },
         }
     }
+}
+
+/// The nursing shift that ended last before `now` in `zone`, with its
+/// start and end.
+fn last_shift(now: DateTime<Utc>, zone: &Zone) -> (Shift, DateTime<Utc>, DateTime<Utc>) {
+    let local = zone.local(now);
+    let at = |days: i64, hour: u32| {
+        let day = local.date() + Duration::days(days);
+        zone.instant(day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN)))
+    };
+    let (shift, from, to) = match Shift::of(local) {
+        Shift::Day => (Shift::Night, at(-1, 22), at(0, 6)),
+        Shift::Evening => (Shift::Day, at(0, 6), at(0, 14)),
+        Shift::Night
+            if local.time() >= NaiveTime::from_hms_opt(22, 0, 0).unwrap_or(NaiveTime::MIN) =>
+        {
+            (Shift::Evening, at(0, 14), at(0, 22))
+        }
+        Shift::Night => (Shift::Evening, at(-1, 14), at(-1, 22)),
+    };
+    (shift, from, to)
 }
 
 #[cfg(test)]
@@ -506,5 +698,65 @@ mod tests {
         }
         assert_eq!(kept, Course::of(&rounds, &zone, None));
         assert!(!kept.takes(&temp(4, 7, 37.0)), "a back-dated round");
+    }
+
+    #[test]
+    fn a_parameter_older_than_its_age_no_longer_counts() {
+        let mut r = temp(1, 6, 37.0);
+        r.spo2_percent = Some(91);
+        let mut later = temp(1, 12, 37.1);
+        later.pulse_per_min = Some(80);
+        let course = Course::of([&r, &later], &Zone::default(), None);
+        let (current, stale) = course.current_observations(at(1, 13), Duration::hours(4));
+        assert_eq!(current.spo2_percent, None, "7 h old");
+        assert_eq!(current.temperature_c, Some(37.1));
+        assert_eq!(
+            stale,
+            [StaleParameter {
+                parameter: "SpO2".into(),
+                since: at(1, 6)
+            }]
+        );
+        let (current, stale) = course.current_observations(at(1, 13), Duration::hours(24));
+        assert_eq!((current.spo2_percent, stale.len()), (Some(91), 0));
+    }
+
+    #[test]
+    fn fluid_targets_per_kilogram_and_since_admission() {
+        let round = |day: u32, hour: u32, urine: i32, intake: i32| {
+            let mut r = RoundValues::empty(at(day, hour));
+            r.output_urine_ml = Some(urine);
+            r.intake_oral_ml = Some(intake);
+            r
+        };
+        let mut weighed = round(1, 7, 100, 500);
+        weighed.weight_kg = Some(50.0);
+        weighed.systolic_mmhg = Some(100);
+        weighed.diastolic_mmhg = Some(82);
+        weighed.hematocrit_percent = Some(40.0);
+        let mut later = round(1, 13, 100, 500);
+        later.hematocrit_percent = Some(46.0);
+        let rounds = [round(1, 1, 50, 0), weighed, round(1, 10, 100, 0), later];
+        let course = Course::of(&rounds, &Zone::default(), None);
+        let f = course.fluids(at(1, 15), &Zone::default(), None);
+        assert_eq!(f.last_shift, "Day shift 06:00–14:00");
+        assert_eq!(f.urine_last_shift, Some(300.0 / 50.0 / 8.0), "0.75 mL/kg/h");
+        assert_eq!(f.urine_24h, Some(350.0 / 50.0 / 24.0));
+        assert!(Fluids::urine_low(f.urine_24h), "0.29 mL/kg/h is too little");
+        assert_eq!(f.balance_ml, 1000 - 350);
+        assert_eq!(f.hematocrit_change_percent.map(f64::round), Some(15.0));
+        assert_eq!(f.pulse_pressure_mmhg, Some(18));
+        assert!(f.pulse_pressure_narrow());
+        let unweighed = Course::of(&rounds[..1], &Zone::default(), None);
+        assert_eq!(
+            unweighed
+                .fluids(at(1, 15), &Zone::default(), None)
+                .urine_24h,
+            None
+        );
+        let night = course.fluids(at(1, 23), &Zone::default(), None);
+        assert_eq!(night.last_shift, "Evening shift 14:00–22:00");
+        let morning = course.fluids(at(2, 7), &Zone::default(), None);
+        assert_eq!(morning.last_shift, "Night shift 22:00–06:00");
     }
 }

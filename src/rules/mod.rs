@@ -38,6 +38,14 @@ pub enum Shift {
 }
 
 impl Shift {
+    pub fn label(self) -> &'static str {
+        match self {
+            Shift::Day => "Day",
+            Shift::Evening => "Evening",
+            Shift::Night => "Night",
+        }
+    }
+
     /// The shift of a time of day (the hospital's wall clock).
     pub fn of(at: impl Timelike) -> Self {
         match at.hour() {
@@ -267,9 +275,22 @@ impl RoundInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ClinicalStatus {
     pub phase: phase::Assessment,
+    /// Scored from the parameters recent enough to count.
     pub news2: news2::News2,
-    /// The newest value of each NEWS2 parameter.
+    /// The newest value of each NEWS2 parameter, however old.
     pub observations: news2::Observations,
+    /// Parameters too old to count in the score.
+    #[serde(default)]
+    pub stale: Vec<course::StaleParameter>,
+    /// The dengue fluid and shock targets.
+    #[serde(default)]
+    pub fluids: course::Fluids,
+}
+
+/// How old a NEWS2 parameter may be and still count: 24 h, or the
+/// patient's set interval between rounds when that is shorter.
+pub fn counting_age(set_hours: i32) -> Duration {
+    Duration::hours(i64::from(set_hours.clamp(1, 24)))
 }
 
 impl RoundValues {

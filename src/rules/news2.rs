@@ -313,6 +313,30 @@ fn parts<S: Tally>(obs: &Observations, scale2: bool) -> [(&'static str, Option<S
     ]
 }
 
+/// The field of the round each scored parameter comes from.
+pub fn field_of(parameter: &str) -> Option<&'static str> {
+    Some(match parameter {
+        "Respiration" => "respiration_per_min",
+        "SpO2" => "spo2_percent",
+        "Oxygen" => "on_oxygen",
+        "Systolic BP" => "systolic_mmhg",
+        "Pulse" => "pulse_per_min",
+        "Consciousness" => "consciousness",
+        "Temperature" => "temperature_c",
+        _ => return None,
+    })
+}
+
+/// The values of one round that score NEWS2 points: field, points, why.
+pub fn scoring_fields(round: &super::RoundValues, scale2: bool) -> Vec<(&'static str, SubScore)> {
+    news2(&Observations::newest(std::slice::from_ref(round)), scale2)
+        .subscores
+        .into_iter()
+        .filter(|s| s.points > 0)
+        .filter_map(|s| field_of(&s.parameter).map(|f| (f, s)))
+        .collect()
+}
+
 /// The NEWS2 total alone, for long series.
 pub fn news2_total(obs: &Observations, scale2: bool) -> u8 {
     parts::<u8>(obs, scale2)
@@ -601,5 +625,18 @@ mod tests {
             5,
             "scale 2: SpO2 on oxygen 3 + oxygen 2"
         );
+    }
+
+    #[test]
+    fn each_scoring_value_is_named_by_its_field() {
+        let mut r = super::super::RoundValues::empty(chrono::Utc::now());
+        r.respiration_per_min = Some(26);
+        r.pulse_per_min = Some(80);
+        r.on_oxygen = Some(true);
+        let found: Vec<(&str, u8)> = scoring_fields(&r, false)
+            .into_iter()
+            .map(|(f, s)| (f, s.points))
+            .collect();
+        assert_eq!(found, [("respiration_per_min", 3), ("on_oxygen", 2)]);
     }
 }

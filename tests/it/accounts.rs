@@ -275,6 +275,8 @@ const ANYONE: [u16; 6] = [200; 6];
 const USERS_ONLY: [u16; 6] = [401, 200, 200, 200, 403, 403];
 /// Writers get as far as validation (the bodies are invalid, so nothing changes).
 const WRITERS: [u16; 6] = [401, 403, 422, 422, 403, 422];
+/// Everyone signed in gets as far as validation.
+const EVERY_CALLER_VALIDATES: [u16; 6] = [401, 422, 422, 422, 422, 422];
 const ADMIN_WRITES: [u16; 6] = [401, 403, 403, 422, 403, 422];
 
 /// Whether expected answers fit an access the document names: who is
@@ -495,6 +497,18 @@ const RIGHTS: &[Right] = &[
         path: "/api/patients/history",
         body: |ids| json!({ "id": ids.patient }),
         expect: SIGNED_IN,
+    },
+    Right {
+        method: "GET",
+        path: "/api/patients/advice",
+        body: |ids| json!({ "patient_id": ids.patient }),
+        expect: SIGNED_IN,
+    },
+    Right {
+        method: "POST",
+        path: "/api/patients/advice/give",
+        body: |ids| json!({ "patient_id": ids.patient, "advice": " " }),
+        expect: EVERY_CALLER_VALIDATES,
     },
     Right {
         method: "POST",

@@ -489,3 +489,78 @@ async fn clinicians_cannot_mute_safety_alerts_but_may_mute_information() {
         .unwrap();
     assert_eq!(news2["locked"], true);
 }
+
+async fn advice(server: &TestServer, client: &reqwest::Client, patient: i64) -> Value {
+    get_json(
+        client,
+        server.url("/api/patients/advice"),
+        &[("patient_id", patient)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_remote_consultant_gives_advice_that_the_report_shows_and_the_history_keeps() {
+    let db = TestDb::sqlite();
+    let Ward {
+        clock,
+        server,
+        nurse,
+        patient,
+    } = ward(&db.url(), "T-6001").await;
+    let consultant = signed_in(&server, "consultant").await;
+    assert_eq!(
+        advice(&server, &nurse, patient).await,
+        Value::Null,
+        "none yet"
+    );
+    record(
+        &server,
+        &nurse,
+        patient,
+        json!({ "temperature_c": 38.4, "medical_advice": "Oral fluids 2 L per day" }),
+    )
+    .await;
+    let from_round = advice(&server, &consultant, patient).await;
+    assert_eq!(from_round["text"], "Oral fluids 2 L per day");
+    assert_eq!(from_round["in_round"], true);
+
+    clock.advance(Duration::minutes(30));
+    let given = consultant
+        .post(server.url("/api/patients/advice/give"))
+        .json(&json!({ "patient_id": patient, "advice": "Start IV crystalloid 5 mL/kg/h; repeat hematocrit in 2 h" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.status(), 200);
+    let newest = advice(&server, &nurse, patient).await;
+    assert_eq!(
+        newest["text"],
+        "Start IV crystalloid 5 mL/kg/h; repeat hematocrit in 2 h"
+    );
+    assert_eq!(newest["by"], "Dr. Ravi Kumar");
+    assert_eq!(newest["in_round"], false);
+    assert_eq!(
+        newest["at"]
+            .as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap(),
+        start() + Duration::minutes(30)
+    );
+    let kept: Vec<Value> = history_actions(&server, &nurse, patient)
+        .await
+        .into_iter()
+        .filter(|h| h["action"] == "advise")
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["actor"], "Dr. Ravi Kumar");
+
+    let refused = consultant
+        .post(server.url("/api/rounds/record"))
+        .json(&json!({ "patient_id": patient, "round": { "temperature_c": 37.0 } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "advice, not rounds");
+}

@@ -14,7 +14,7 @@ use crate::live::ui::watch_stream;
 use crate::notifications::{AlertResponse, OpenAlert};
 use crate::patients::Patient;
 use crate::patients::api::{AcknowledgeAlert, admitted_patients};
-use crate::rounds::ui::status::band_class;
+use crate::rounds::ui::status::{band_class, incomplete, pulse_pressure, urine_rate};
 use crate::rules::phase::Phase;
 use crate::system::ui::SystemStatusCard;
 use crate::ui::form::{ErrorBox, action_error, count_successes};
@@ -279,11 +279,16 @@ fn PatientCard(
                     {alerts.into_iter().map(|alert| view! { <AlertItem alert now acknowledge /> }).collect_view()}
                 </ul>
             })}
+            {incomplete(&p.status.stale, &p.status.missing)
+                .map(|text| view! { <p class="incomplete small">{format!("NEWS2 {text}")}</p> })}
             <dl class="card-values">
                 <div><dt>"Temperature"</dt><dd>{o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c))}</dd></div>
                 <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
                 <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
                 <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
+                <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.fluids.urine_24h)}</dd></div>
+                <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&p.status.fluids)}</dd></div>
+                <div><dt>"Balance"</dt><dd>{format!("{:+} mL", p.status.fluids.balance_ml)}</dd></div>
             </dl>
             <p class="small">
                 {last_round(&p, now)}

@@ -12,11 +12,14 @@ use crate::history::ui::HistoryList;
 use crate::live::ui::{Viewers, watch_patient};
 use crate::patients::Patient;
 use crate::patients::api::{DischargePatient, get_patient, patient_history};
-use crate::rounds::api::{ClearPhase, RecordRound, SetPhase, list_rounds, patient_status};
+use crate::rounds::Advice;
+use crate::rounds::api::{
+    ClearPhase, GiveAdvice, RecordRound, SetPhase, list_rounds, patient_advice, patient_status,
+};
 use crate::rounds::fever_day;
 use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
-use crate::rounds::ui::status::{News2Card, PhaseBanner};
+use crate::rounds::ui::status::{FluidTargets, News2Card, PhaseBanner};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::rules::RoundInput;
 use crate::rules::phase::Phase;
@@ -38,6 +41,7 @@ pub fn PatientReportPage() -> impl IntoView {
     let discharge = ServerAction::<DischargePatient>::new();
     let set_phase = ServerAction::<SetPhase>::new();
     let clear_phase = ServerAction::<ClearPhase>::new();
+    let give_advice = ServerAction::<GiveAdvice>::new();
     // Any change of the patient or its rounds; and changes of its details
     // alone, which the round form depends on (so typing is not disturbed
     // by rounds recorded elsewhere).
@@ -47,6 +51,7 @@ pub fn PatientReportPage() -> impl IntoView {
     count_successes(changes, discharge);
     count_successes(changes, set_phase);
     count_successes(changes, clear_phase);
+    count_successes(changes, give_advice);
     // Whether the phase form is open, kept outside the re-rendered part so
     // updates arriving live do not close it under the user's hands.
     let override_open = RwSignal::new(false);
@@ -91,6 +96,7 @@ pub fn PatientReportPage() -> impl IntoView {
         list_rounds(id, None, None, Some(page), Some(ROWS_PER_PAGE))
     });
     let status = per_patient(id, changes, patient_status);
+    let advice = per_patient(id, changes, patient_advice);
     let history = per_patient_page(id, changes, history_page.into(), |id, page| {
         patient_history(id, Some(page), Some(ROWS_PER_PAGE))
     });
@@ -105,6 +111,7 @@ pub fn PatientReportPage() -> impl IntoView {
                 };
                 let status = status.await;
                 let latest = latest.await;
+                let advice = advice.await.ok().flatten();
                 let writer = can_write();
                 let fever = latest
                     .as_ref()
@@ -113,12 +120,14 @@ pub fn PatientReportPage() -> impl IntoView {
                 view! {
                     <Title text=patient.full_name() />
                     <PatientHeader patient=patient.clone() fever discharge writer />
+                    <LatestAdvice advice />
                     {match status {
                         Ok(status) => view! {
                             <PhaseBanner status=status.clone() />
                             {(writer && patient.discharged_at.is_none()).then(|| view! {
                                 <PhaseOverride patient_id=patient.id manual=status.phase.manual set=set_phase clear=clear_phase open=override_open />
                             })}
+                            <FluidTargets fluids=status.fluids.clone() />
                             <News2Card status />
                         }
                         .into_any(),
@@ -130,6 +139,16 @@ pub fn PatientReportPage() -> impl IntoView {
                     }}
                 }
                 .into_any()
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                display_ready().await;
+                details
+                    .await
+                    .ok()
+                    .filter(|p| p.discharged_at.is_none())
+                    .map(|p| view! { <GiveAdviceCard patient_id=p.id give=give_advice /> })
             })}
         </Transition>
         <PatientCharts patient_id=id changes />
@@ -148,6 +167,7 @@ pub fn PatientReportPage() -> impl IntoView {
                 display_ready().await;
                 let rounds = rounds.await;
                 let history = history.await;
+                let scale2 = details.await.is_ok_and(|p| p.values.spo2_scale2);
                 let writer = can_write();
                 view! {
                     {rounds.ok().map(|page| {
@@ -159,7 +179,7 @@ pub fn PatientReportPage() -> impl IntoView {
                                 {if page.items.is_empty() {
                                     view! { <p class="empty">"No rounds recorded yet."</p> }.into_any()
                                 } else {
-                                    view! { <RoundsTable rounds=page.items can_write=writer /> }.into_any()
+                                    view! { <RoundsTable rounds=page.items can_write=writer scale2 /> }.into_any()
                                 }}
                                 {(pages > 1).then(|| view! {
                                     <Pager total page=current pages noun="rounds" one="round" link=move |n| format!("{}#rounds", link(n, history_page)) />
@@ -238,6 +258,41 @@ fn NotVisible(error: AppError) -> impl IntoView {
             <p>{error.to_string()}</p>
             <p><A href="/patients">"Back to the patients"</A></p>
         </section>
+    }
+}
+
+/// The newest medical advice, under the patient's name, with who gave it
+/// and when.
+#[component]
+fn LatestAdvice(advice: Option<Advice>) -> impl IntoView {
+    let display = use_display();
+    advice.map(|a| {
+        let source = if a.in_round { "with a round" } else { "on its own" };
+        view! {
+            <section class="card advice" aria-labelledby="advice-title" data-testid="latest-advice">
+                <h2 id="advice-title">"Medical advice"</h2>
+                <p class="advice-text">{a.text}</p>
+                <p class="muted small">{format!("{} · {} · given {source}", a.by, display.time(a.at))}</p>
+            </section>
+        }
+    })
+}
+
+/// Advice given outside a round, by anyone who may see the patient (a
+/// remote consultant is an observer).
+#[component]
+fn GiveAdviceCard(patient_id: i32, give: ServerAction<GiveAdvice>) -> impl IntoView {
+    view! {
+        <details class="card row-details" id="give-advice">
+            <summary>"Give medical advice"</summary>
+            <ActionForm action=give attr:class="form">
+                <input type="hidden" name="patient_id" value=patient_id />
+                <label for="advice">"Advice for the ward team"</label>
+                <textarea id="advice" name="advice" rows="3" maxlength="4000" required></textarea>
+                <ErrorBox error=action_error(give) />
+                <button type="submit" class="button">"Give advice"</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -3,6 +3,9 @@ use leptos_router::components::A;
 
 use crate::display::ui::use_display;
 use crate::rounds::Round;
+use crate::rules::course::PULSE_PRESSURE_NARROW;
+use crate::rules::news2::scoring_fields;
+use crate::rules::phase::PLATELETS_LOW;
 use crate::rules::{NUMERIC_FIELDS, RoundValues};
 use crate::vocabulary::Vocabulary;
 
@@ -17,10 +20,97 @@ fn blood_pressure(v: &RoundValues) -> String {
     }
 }
 
-/// The patient's rounds, newest first, each with who recorded it and, for
-/// those who may, a link to correct it.
+/// Why a value is flagged: its NEWS2 points, or a dengue target it misses.
+#[derive(Clone)]
+struct Flag {
+    mark: String,
+    reason: String,
+}
+
+/// The flags of a round's values, by field (`blood_pressure` for the pair).
+fn flags(v: &RoundValues, scale2: bool) -> Vec<(&'static str, Flag)> {
+    let mut found: Vec<(&'static str, Flag)> = scoring_fields(v, scale2)
+        .into_iter()
+        .map(|(field, s)| {
+            let field = if field == "systolic_mmhg" {
+                "blood_pressure"
+            } else {
+                field
+            };
+            (
+                field,
+                Flag {
+                    mark: format!("+{}", s.points),
+                    reason: s.reason,
+                },
+            )
+        })
+        .collect();
+    if let (Some(sys), Some(dia)) = (v.systolic_mmhg, v.diastolic_mmhg)
+        && sys - dia <= PULSE_PRESSURE_NARROW
+    {
+        found.push((
+            "blood_pressure",
+            Flag {
+                mark: "PP".into(),
+                reason: format!(
+                    "Pulse pressure {} mmHg ≤ {PULSE_PRESSURE_NARROW}: a sign of compensated shock",
+                    sys - dia
+                ),
+            },
+        ));
+    }
+    if let Some(plt) = v.platelets_k_per_ul
+        && plt < PLATELETS_LOW
+    {
+        found.push((
+            "platelets_k_per_ul",
+            Flag {
+                mark: "▼".into(),
+                reason: format!("Platelets {plt} below {PLATELETS_LOW} ×10³/µL"),
+            },
+        ));
+    }
+    found
+}
+
+/// A table cell, marked (colour, a mark and the reason on hover, tap and
+/// focus) when its value scores or misses a target.
+fn cell(text: String, field: &str, flags: &[(&'static str, Flag)]) -> impl IntoView + use<> {
+    let mine: Vec<Flag> = flags
+        .iter()
+        .filter(|(f, _)| *f == field)
+        .map(|(_, f)| f.clone())
+        .collect();
+    if mine.is_empty() {
+        return view! { <td>{text}</td> }.into_any();
+    }
+    let marks = mine
+        .iter()
+        .map(|f| f.mark.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let reasons = mine
+        .iter()
+        .map(|f| f.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <td class="flagged" title=reasons.clone() tabindex="0">
+            {text}
+            " "
+            <span class="mark" aria-hidden="true">{marks}</span>
+            <span class="visually-hidden">{format!(" ({reasons})")}</span>
+        </td>
+    }
+    .into_any()
+}
+
+/// The patient's rounds, newest first, each with who recorded it, its
+/// notes and advice, its flagged values and, for those who may, a link to
+/// correct it. `scale2`: the patient's SpO2 scale.
 #[component]
-pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
+pub fn RoundsTable(rounds: Vec<Round>, can_write: bool, scale2: bool) -> impl IntoView {
     let display = use_display();
     view! {
         <div class="table-scroll">
@@ -43,7 +133,7 @@ pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
                 <tbody>
                     {rounds
                         .into_iter()
-                        .map(|r| view! { <RoundRow round=r can_write /> })
+                        .map(|r| view! { <RoundRow round=r can_write scale2 /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -52,9 +142,10 @@ pub fn RoundsTable(rounds: Vec<Round>, can_write: bool) -> impl IntoView {
 }
 
 #[component]
-fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
+fn RoundRow(round: Round, can_write: bool, scale2: bool) -> impl IntoView {
     let display = use_display();
     let v = &round.values;
+    let flags = flags(v, scale2);
     let alarming = !v.warning_signs.is_empty();
     let signs = if alarming {
         v.warning_signs
@@ -70,20 +161,30 @@ fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
         (i, o) => format!("{i} / {o}"),
     };
     let edited = round.updated_at > round.created_at + chrono::Duration::seconds(1);
+    let oxygen_flag = flags
+        .iter()
+        .find(|(f, _)| *f == "on_oxygen")
+        .map(|(_, f)| f.reason.clone());
+    let consciousness = v
+        .consciousness
+        .filter(|c| *c != crate::rules::Consciousness::Alert);
+    let notes = (v.clinical_notes.clone(), v.medical_advice.clone());
+    let has_notes =
+        notes.0.is_some() || notes.1.is_some() || oxygen_flag.is_some() || consciousness.is_some();
     view! {
-        <tr data-testid=format!("round-{}", round.id)>
+        <tr data-testid=format!("round-{}", round.id) class:has-notes=has_notes>
             <td>
                 {display.time(v.measured_at)}
                 <span class="muted small block">{v.shift.code()}</span>
             </td>
-            <td>{show(v.temperature_c.map(|c| display.temperature_value(c)))}</td>
-            <td>{show(v.pulse_per_min)}</td>
-            <td>{show(v.respiration_per_min)}</td>
-            <td>{blood_pressure(v)}</td>
-            <td>{show(v.spo2_percent)}{(v.on_oxygen == Some(true)).then_some(" (O₂)")}</td>
+            {cell(show(v.temperature_c.map(|c| display.temperature_value(c))), "temperature_c", &flags)}
+            {cell(show(v.pulse_per_min), "pulse_per_min", &flags)}
+            {cell(show(v.respiration_per_min), "respiration_per_min", &flags)}
+            {cell(blood_pressure(v), "blood_pressure", &flags)}
+            {cell(format!("{}{}", show(v.spo2_percent), if v.on_oxygen == Some(true) { " (O₂)" } else { "" }), "spo2_percent", &flags)}
             <td>{fluids}</td>
             <td>{show(v.hematocrit_percent)}</td>
-            <td>{show(v.platelets_k_per_ul)}</td>
+            {cell(show(v.platelets_k_per_ul), "platelets_k_per_ul", &flags)}
             <td class:danger-text=alarming>{signs}</td>
             <td>
                 {round.recorded_by.clone()}
@@ -98,6 +199,16 @@ fn RoundRow(round: Round, can_write: bool) -> impl IntoView {
                     })}
             </td>
         </tr>
+        {has_notes.then(|| view! {
+            <tr class="round-notes" data-testid=format!("round-notes-{}", round.id)>
+                <td colspan="11">
+                    {oxygen_flag.map(|reason| view! { <p class="flag">"On oxygen: "{reason}</p> })}
+                    {consciousness.map(|c| view! { <p class="flag">{format!("Consciousness: {} ({}), scores 3", c.label(), c.code())}</p> })}
+                    {notes.0.map(|n| view! { <p><strong>"Clinical note: "</strong>{n}</p> })}
+                    {notes.1.map(|a| view! { <p><strong>"Medical advice: "</strong>{a}</p> })}
+                </td>
+            </tr>
+        })}
     }
 }
 
