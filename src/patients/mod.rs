@@ -325,33 +325,22 @@ pub struct StoredStatus {
     /// The newest value of each NEWS2 parameter.
     pub observations: crate::rules::news2::Observations,
     pub last_round_at: Option<DateTime<Utc>>,
+    #[serde(default, flatten)]
+    pub details: StatusDetails,
+}
+
+/// What the stored status keeps besides its columns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StatusDetails {
     /// NEWS2 parameters too old to count in the score.
     #[serde(default)]
     pub stale: Vec<crate::rules::course::StaleParameter>,
-    /// Parameters never recorded.
+    /// Parameters without a value that counts.
     #[serde(default)]
     pub missing: Vec<String>,
     /// The dengue fluid and shock targets.
     #[serde(default)]
     pub fluids: crate::rules::course::Fluids,
-}
-
-/// What the stored status keeps besides its columns.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatusDetails {
-    #[serde(default)]
-    pub stale: Vec<crate::rules::course::StaleParameter>,
-    #[serde(default)]
-    pub missing: Vec<String>,
-    #[serde(default)]
-    pub fluids: crate::rules::course::Fluids,
-}
-
-impl StoredStatus {
-    /// Whether the score lacks a parameter, never recorded or too old.
-    pub fn incomplete(&self) -> bool {
-        !self.stale.is_empty() || !self.missing.is_empty()
-    }
 }
 
 impl StoredStatus {

@@ -100,9 +100,7 @@ pub fn stored_status(m: &entity::Model) -> StoredStatus {
         news2_band: m.news2_band.as_deref().and_then(Band::parse),
         observations: parsed(&m.observations),
         last_round_at: m.last_round_at,
-        stale: details.stale,
-        missing: details.missing,
-        fluids: details.fluids,
+        details,
     }
 }
 
@@ -121,9 +119,9 @@ pub fn differs(m: &entity::Model, status: &ClinicalStatus) -> bool {
         || stored.phase_reason.as_deref() != Some(status.phase.reason.as_str())
         || stored.news2_total != Some(status.news2.total)
         || stored.news2_band != Some(status.news2.band)
-        || stored.stale != status.stale
-        || stored.missing != status.news2.missing
-        || stored.fluids != status.fluids
+        || stored.details.stale != status.stale
+        || stored.details.missing != status.news2.missing
+        || stored.details.fluids != status.fluids
 }
 
 fn patient_of(

@@ -25,6 +25,12 @@ async fn server_at(url: &str, clock: &Clock, redis: Option<&str>) -> TestServer 
     .await
 }
 
+/// A round scoring NEWS2 11 (emergency response).
+fn news2_of_eleven() -> Value {
+    json!({ "respiration_per_min": 26, "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60,
+        "pulse_per_min": 120, "on_oxygen": false, "consciousness": "A", "temperature_c": 37.0 })
+}
+
 /// A ward's test: its clock, a server reading it, the nurse signed in and
 /// a patient of ward A admitted by them.
 struct Ward {
@@ -246,14 +252,7 @@ async fn the_next_round_is_due_at_the_frequency_the_score_calls_for() {
         nurse,
         patient,
     } = ward(&db.url(), "T-4001").await;
-    record(
-        &server,
-        &nurse,
-        patient,
-        json!({ "respiration_per_min": 26, "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60,
-            "pulse_per_min": 120, "on_oxygen": false, "consciousness": "A", "temperature_c": 37.0 }),
-    )
-    .await;
+    record(&server, &nurse, patient, news2_of_eleven()).await;
     clock.advance(Duration::minutes(14));
     assert_eq!(check(&server.state.db, clock.now()).await.unwrap().due, 0);
     clock.advance(Duration::minutes(2));
@@ -310,14 +309,7 @@ async fn an_unanswered_alert_is_escalated_once_and_an_answered_one_never() {
         } = ward(&db.url(), "T-5001").await;
         let admin = signed_in(&server, "admin").await;
         let consultant = signed_in(&server, "consultant").await;
-        record(
-            &server,
-            &nurse,
-            patient,
-            json!({ "respiration_per_min": 26, "spo2_percent": 91, "systolic_mmhg": 88, "diastolic_mmhg": 60,
-                "pulse_per_min": 120, "on_oxygen": false, "consciousness": "A", "temperature_c": 37.0 }),
-        )
-        .await;
+        record(&server, &nurse, patient, news2_of_eleven()).await;
         let open = open_alerts(&server, &nurse, patient).await;
         assert_eq!(open.len(), 1, "{open:?}");
         assert_eq!(open[0]["kind"], "news2_rose");

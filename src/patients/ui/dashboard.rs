@@ -279,16 +279,16 @@ fn PatientCard(
                     {alerts.into_iter().map(|alert| view! { <AlertItem alert now acknowledge /> }).collect_view()}
                 </ul>
             })}
-            {incomplete(&p.status.stale, &p.status.missing)
+            {incomplete(&p.status.details.stale, &p.status.details.missing)
                 .map(|text| view! { <p class="incomplete small">{format!("NEWS2 {text}")}</p> })}
             <dl class="card-values">
                 <div><dt>"Temperature"</dt><dd>{o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c))}</dd></div>
                 <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
                 <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
                 <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
-                <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.fluids.urine_24h)}</dd></div>
-                <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&p.status.fluids)}</dd></div>
-                <div><dt>"Balance"</dt><dd>{format!("{:+} mL", p.status.fluids.balance_ml)}</dd></div>
+                <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.details.fluids.urine_24h)}</dd></div>
+                <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&p.status.details.fluids)}</dd></div>
+                <div><dt>"Balance"</dt><dd>{format!("{:+} mL", p.status.details.fluids.balance_ml)}</dd></div>
             </dl>
             <p class="small">
                 {last_round(&p, now)}
