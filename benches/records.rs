@@ -9,6 +9,7 @@ mod common;
 
 use chrono::Utc;
 use common::{admit, round};
+use vitalboard::rounds::clinical;
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
 use vitalboard::rules::RoundInput;
 
@@ -90,11 +91,43 @@ async fn main() {
         times.push(start.elapsed());
         listed = page.items.len();
     }
+    report(
+        &format!("list 1 day ({listed} rounds) of a {LONG_STAY}-round stay"),
+        &mut times,
+    );
+
+    let short = admit(&db, &caller, "SHORT-STAY", 1).await;
+    common::record_every_five_minutes(&db, &caller, short, 10).await;
+    for (stay, id) in [("10-round", short), ("100,000-round", patient)] {
+        let mut reads = Vec::with_capacity(READS);
+        for _ in 0..READS {
+            let start = Instant::now();
+            clinical::clinical_status(&db, &caller, id, Utc::now())
+                .await
+                .unwrap();
+            reads.push(start.elapsed());
+        }
+        report(&format!("clinical status of a {stay} stay"), &mut reads);
+        let mut writes = Vec::with_capacity(READS);
+        for i in 0..READS {
+            let start = Instant::now();
+            rounds::record(&db, &caller, id, &round(0, i), Utc::now())
+                .await
+                .unwrap();
+            writes.push(start.elapsed());
+        }
+        report(&format!("record a round into a {stay} stay"), &mut writes);
+    }
+}
+
+/// Prints the median, the 99th percentile and the slowest of `times`.
+fn report(what: &str, times: &mut [Duration]) {
     times.sort();
+    let n = times.len();
     println!(
-        "list 1 day ({listed} rounds) of a {LONG_STAY}-round stay: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {READS} reads",
-        times[READS / 2].as_secs_f64() * 1e3,
-        times[READS * 99 / 100].as_secs_f64() * 1e3,
-        times[READS - 1].as_secs_f64() * 1e3
+        "{what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {n}",
+        times[n / 2].as_secs_f64() * 1e3,
+        times[n * 99 / 100].as_secs_f64() * 1e3,
+        times[n - 1].as_secs_f64() * 1e3
     );
 }

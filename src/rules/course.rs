@@ -32,8 +32,10 @@ pub struct Trigger {
 /// What the rules keep of a stay's rounds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Course {
-    /// When the newest round folded in was measured.
+    /// When the newest round folded in was measured, and the first.
     pub newest_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub first_at: Option<DateTime<Utc>>,
     /// The newest value of each NEWS2 parameter.
     pub observations: Observations,
     /// The temperature peak of each of the last hospital days with a
@@ -118,7 +120,8 @@ pub struct Fluids {
     /// The newest weight, kg; without it no rate per kg is given.
     pub weight_kg: Option<f64>,
     /// Urine output over the last complete nursing shift and the last
-    /// 24 h, mL/kg/h.
+    /// 24 h (or the part of them since the first round), mL/kg/h; none
+    /// without a weight or without output recorded in the period.
     pub urine_last_shift: Option<f64>,
     /// The shift that was, e.g. `Evening shift 14:00–22:00`.
     pub last_shift: String,
@@ -169,6 +172,7 @@ impl Course {
     pub fn add(&mut self, round: &RoundValues, zone: &Zone, baseline: Option<f64>) {
         let at = round.measured_at;
         self.newest_at = Some(self.newest_at.map_or(at, |n| n.max(at)));
+        self.first_at = Some(self.first_at.map_or(at, |f| f.min(at)));
         self.observations.update(round);
         self.seen.update(round);
         self.intake_ml += i64::from(round.intake_ml());
@@ -331,25 +335,34 @@ impl Course {
     /// `zone`; `baseline` is the hematocrit a clinician entered.
     pub fn fluids(&self, now: DateTime<Utc>, zone: &Zone, baseline: Option<f64>) -> Fluids {
         let (shift, from, to) = last_shift(now, zone);
-        let urine_between = |from: DateTime<Utc>, to: DateTime<Utc>| -> i64 {
-            self.urine
+        // mL/kg/h over the part of the period the stay's rounds cover; none
+        // without a weight or without any urine output recorded in it.
+        let rate = |from: DateTime<Utc>, to: DateTime<Utc>| -> Option<f64> {
+            let from = self.first_at.map_or(from, |first| first.max(from));
+            let found: Vec<i64> = self
+                .urine
                 .iter()
-                .filter(|(at, _)| *at > from && *at <= to)
+                .filter(|(at, _)| *at > from && *at <= to || *at == from)
                 .map(|(_, ml)| i64::from(*ml))
-                .sum()
+                .collect();
+            if found.is_empty() {
+                return None;
+            }
+            let hours = ((to - from).num_minutes() as f64 / 60.0).max(1.0);
+            self.weight_kg
+                .map(|kg| found.iter().sum::<i64>() as f64 / kg / hours)
         };
-        let per_kg = |ml: i64, hours: f64| self.weight_kg.map(|kg| ml as f64 / kg / hours);
         let base = baseline.or(self.first_hematocrit);
         Fluids {
             weight_kg: self.weight_kg,
-            urine_last_shift: per_kg(urine_between(from, to), 8.0),
+            urine_last_shift: rate(from, to),
             last_shift: format!(
                 "{} shift {}–{}",
                 shift.label(),
                 zone.local(from).format("%H:%M"),
                 zone.local(to).format("%H:%M")
             ),
-            urine_24h: per_kg(urine_between(now - Duration::hours(24), now), 24.0),
+            urine_24h: rate(now - Duration::hours(24), now),
             balance_ml: self.intake_ml - self.output_ml,
             hematocrit_change_percent: base
                 .zip(self.hematocrit)
@@ -741,8 +754,23 @@ mod tests {
         let f = course.fluids(at(1, 15), &Zone::default(), None);
         assert_eq!(f.last_shift, "Day shift 06:00–14:00");
         assert_eq!(f.urine_last_shift, Some(300.0 / 50.0 / 8.0), "0.75 mL/kg/h");
-        assert_eq!(f.urine_24h, Some(350.0 / 50.0 / 24.0));
-        assert!(Fluids::urine_low(f.urine_24h), "0.29 mL/kg/h is too little");
+        assert_eq!(
+            f.urine_24h,
+            Some(350.0 / 50.0 / 14.0),
+            "over the 14 h since the first round"
+        );
+        assert!(!Fluids::urine_low(f.urine_24h), "0.5 mL/kg/h is enough");
+        assert!(Fluids::urine_low(Some(0.49)));
+        let next_day = course.fluids(at(2, 12), &Zone::default(), None);
+        assert_eq!(
+            next_day.urine_24h,
+            Some(100.0 / 50.0 / 24.0),
+            "only the 13:00 round is within 24 h"
+        );
+        assert_eq!(
+            next_day.urine_last_shift, None,
+            "nothing recorded in the night shift"
+        );
         assert_eq!(f.balance_ml, 1000 - 350);
         assert_eq!(f.hematocrit_change_percent.map(f64::round), Some(15.0));
         assert_eq!(f.pulse_pressure_mmhg, Some(18));

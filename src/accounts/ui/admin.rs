@@ -104,6 +104,9 @@ fn Administration() -> impl IntoView {
         |(_, page)| admin_log(page, None),
     );
     view! {
+        <div class="grid">
+            <crate::system::ui::SystemStatusCard />
+        </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 display_ready().await;

@@ -7,16 +7,14 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::can_write;
-use crate::accounts::ui::is_admin;
 use crate::display::ui::{display_ready, use_display};
 use crate::error::AppError;
 use crate::live::ui::watch_stream;
-use crate::notifications::{AlertResponse, OpenAlert};
+use crate::notifications::{AlertResponse, Kind, OpenAlert};
 use crate::patients::Patient;
 use crate::patients::api::{AcknowledgeAlert, admitted_patients};
 use crate::rounds::ui::status::{band_class, incomplete, pulse_pressure, urine_rate};
 use crate::rules::phase::Phase;
-use crate::system::ui::SystemStatusCard;
 use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::time::ago;
 use crate::vocabulary::{IntoEnumIterator, Vocabulary};
@@ -100,9 +98,7 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Suspense fallback=|| ()>
-            {move || is_admin().then(|| view! { <div class="grid"><SystemStatusCard /></div> })}
-        </Suspense>
+
     }
 }
 
@@ -192,14 +188,29 @@ fn next_due(p: &Patient) -> impl IntoView + use<> {
     }
 }
 
+/// What an alert on a patient's card says: the score for a NEWS2 alert,
+/// the kind for the others (the card already names the patient).
+fn alert_title(alert: &OpenAlert, name: &str) -> String {
+    match alert.kind {
+        Kind::News2Rose => alert
+            .message
+            .strip_prefix(&format!("{name}: "))
+            .unwrap_or(&alert.message)
+            .to_owned(),
+        kind => kind.label().to_owned(),
+    }
+}
+
 #[component]
 fn AlertItem(
     alert: OpenAlert,
+    name: String,
     now: chrono::DateTime<Utc>,
     acknowledge: ServerAction<AcknowledgeAlert>,
 ) -> impl IntoView {
     let display = use_display();
     let id = alert.id;
+    let title = alert_title(&alert, &name);
     let late = now > alert.respond_by;
     let when = if late {
         format!(
@@ -217,7 +228,7 @@ fn AlertItem(
     view! {
         <li class="open-alert" class:late=late data-testid="open-alert">
             <p>
-                <strong>{alert.message.clone()}</strong>
+                <strong>{title}</strong>
                 {alert.escalated_at.map(|_| view! { " " <span class="chip chip-danger">"Escalated"</span> })}
             </p>
             <p class="small muted">{when}</p>
@@ -228,16 +239,16 @@ fn AlertItem(
             {can_write().then(|| view! {
                 <ActionForm action=acknowledge attr:class="ack-form">
                     <input type="hidden" name="alert_id" value=id />
-                    <label for=format!("response-{id}")>"Response"</label>
+                    <label class="visually-hidden" for=format!("response-{id}")>"Response"</label>
                     <select id=format!("response-{id}") name="response" required>
-                        <option value="">"Choose…"</option>
+                        <option value="">"Response…"</option>
                         {AlertResponse::iter()
                             .map(|r| view! { <option value=r.code()>{r.label()}</option> })
                             .collect_view()}
                     </select>
-                    <label for=format!("note-{id}")>"Note (optional)"</label>
-                    <input id=format!("note-{id}") name="note" type="text" maxlength="1000" autocomplete="off" />
                     <button type="submit" class="button small">"Acknowledge"</button>
+                    <label class="visually-hidden" for=format!("note-{id}")>"Note (optional)"</label>
+                    <input id=format!("note-{id}") name="note" type="text" maxlength="1000" autocomplete="off" placeholder="Note (optional)" />
                 </ActionForm>
             })}
         </li>
@@ -276,7 +287,7 @@ fn PatientCard(
             <p>{phase_chip(&p)}</p>
             {(!alerts.is_empty()).then(|| view! {
                 <ul class="open-alerts" aria-label="Alerts to acknowledge">
-                    {alerts.into_iter().map(|alert| view! { <AlertItem alert now acknowledge /> }).collect_view()}
+                    {alerts.into_iter().map(|alert| view! { <AlertItem alert name=p.full_name() now acknowledge /> }).collect_view()}
                 </ul>
             })}
             {incomplete(&p.status.details.stale, &p.status.details.missing)
@@ -286,7 +297,7 @@ fn PatientCard(
                 <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
                 <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
                 <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
-                <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.details.fluids.urine_24h)}</dd></div>
+                <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.details.fluids.urine_24h, &p.status.details.fluids)}</dd></div>
                 <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&p.status.details.fluids)}</dd></div>
                 <div><dt>"Balance"</dt><dd>{format!("{:+} mL", p.status.details.fluids.balance_ml)}</dd></div>
             </dl>

@@ -88,10 +88,14 @@ pub fn News2Card(status: ClinicalStatus) -> impl IntoView {
     }
 }
 
-/// `0.42 mL/kg/h`, flagged below the WHO target; without a weight, says so.
-pub fn urine_rate(rate: Option<f64>) -> impl IntoView + use<> {
+/// `0.42 mL/kg/h`, flagged below the WHO target; without a weight or an
+/// output recorded, says which.
+pub fn urine_rate(rate: Option<f64>, fluids: &Fluids) -> impl IntoView + use<> {
     match rate {
-        None => view! { <span class="muted">"no weight recorded, so no rate per kg"</span> }.into_any(),
+        None if fluids.weight_kg.is_none() => {
+            view! { <span class="muted">"no weight recorded, so no rate per kg"</span> }.into_any()
+        }
+        None => view! { <span class="muted">"no urine output recorded"</span> }.into_any(),
         Some(rate) if Fluids::urine_low(Some(rate)) => view! {
             <span class="flag" title=format!("Below {URINE_LOW_ML_KG_H} mL/kg/h (WHO 2009)") tabindex="0">
                 {format!("▼ {rate:.2} mL/kg/h")}
@@ -136,8 +140,8 @@ pub fn FluidTargets(fluids: Fluids) -> impl IntoView {
             <h2 id="fluids-title">"Fluids and signs of shock"</h2>
             <p class="muted small">{format!("Urine output per kg {weight}; target at least {URINE_LOW_ML_KG_H} mL/kg/h.")}</p>
             <dl class="facts columns">
-                <div><dt>"Urine, last 24 h"</dt><dd data-testid="urine-24h">{urine_rate(fluids.urine_24h)}</dd></div>
-                <div><dt>{format!("Urine, {}", fluids.last_shift)}</dt><dd>{urine_rate(fluids.urine_last_shift)}</dd></div>
+                <div><dt>"Urine, last 24 h"</dt><dd data-testid="urine-24h">{urine_rate(fluids.urine_24h, &fluids)}</dd></div>
+                <div><dt>{format!("Urine, {}", fluids.last_shift)}</dt><dd>{urine_rate(fluids.urine_last_shift, &fluids)}</dd></div>
                 <div><dt>"Balance since admission"</dt><dd>{format!("{:+} mL", fluids.balance_ml)}</dd></div>
                 <div>
                     <dt>"Hematocrit against baseline"</dt>
