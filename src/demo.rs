@@ -204,6 +204,7 @@ fn course_rounds(
         Course::Recovering | Course::Discharged => (stay_hours - 96.0, stay_hours - 40.0),
     };
     let fever_day_at_admission = rng.random_range(1..3);
+    let weight_kg = around(rng, 58.0, 12.0);
     let hct_baseline = around(rng, 39.0, 2.0);
     let mut result = Vec::new();
     let mut t = admitted + Duration::minutes(30);
@@ -292,6 +293,8 @@ fn course_rounds(
             platelets_k_per_ul: labs_today.then(|| rounded(platelets, 0)),
             wbc_k_per_ul: labs_today.then(|| rounded(around(rng, 3.8, 0.8), 1)),
             day_of_fever: Some((fever_day_at_admission + (h / 24.0) as i64).to_string()),
+            // Weighed on admission and each morning.
+            weight_kg: (result.is_empty() || labs_today).then(|| rounded(weight_kg, 1)),
             warning_signs,
             ..Default::default()
         });

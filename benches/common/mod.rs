@@ -83,18 +83,18 @@ pub async fn admit(db: &DatabaseConnection, caller: &Caller, number: &str, days:
 }
 
 /// Records `count` rounds for `patient`, one every 5 minutes up to now, in
-/// batches of 1,000 (100,000 rounds span about 347 days).
+/// the largest batches allowed (100,000 rounds span about 347 days).
 pub async fn record_every_five_minutes(
     db: &DatabaseConnection,
     caller: &Caller,
     patient: i32,
     count: usize,
 ) {
-    for chunk in 0..count / 1_000 {
-        let inputs: Vec<RoundInput> = (0..1_000)
-            .map(|i| round(5 * (count - chunk * 1_000 - i) as i64, i))
-            .collect();
-        vitalboard::rounds::service::record_many(db, caller, patient, &inputs, chrono::Utc::now())
+    let all: Vec<RoundInput> = (0..count)
+        .map(|i| round(5 * (count - i) as i64, i))
+        .collect();
+    for inputs in all.chunks(vitalboard::rounds::MAX_BATCH_ROUNDS) {
+        vitalboard::rounds::service::record_many(db, caller, patient, inputs, chrono::Utc::now())
             .await
             .unwrap();
     }

@@ -533,6 +533,32 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_hematocrit_is_checked_like_the_rounds_one() {
+        let with = |text: &str| PatientInput {
+            baseline_hematocrit_percent: Some(text.into()),
+            ..input()
+        };
+        let v = with("38,5").parse(now(), &Zone::default()).unwrap();
+        assert_eq!(v.baseline_hematocrit_percent, Some(38.5));
+        assert_eq!(
+            with(" ")
+                .parse(now(), &Zone::default())
+                .unwrap()
+                .baseline_hematocrit_percent,
+            None
+        );
+        let Err(AppError::Invalid(errors)) = with("90").parse(now(), &Zone::default()) else {
+            panic!("90 % is out of range")
+        };
+        assert_eq!(errors[0].field, "baseline_hematocrit_percent");
+        assert!(
+            errors[0].message.contains("10–80 %"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
     fn age_counts_birthdays() {
         let patient = Patient {
             id: 1,

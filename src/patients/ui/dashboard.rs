@@ -13,7 +13,10 @@ use crate::live::ui::watch_stream;
 use crate::notifications::{AlertResponse, Kind, OpenAlert};
 use crate::patients::Patient;
 use crate::patients::api::{AcknowledgeAlert, admitted_patients};
-use crate::rounds::ui::status::{band_class, incomplete, pulse_pressure, urine_rate};
+use crate::rounds::ui::status::{
+    band_class, flagged, incomplete, pulse_pressure, scoring_reasons, urine_rate,
+};
+use crate::rules::news2::news2;
 use crate::rules::phase::Phase;
 use crate::ui::form::{ErrorBox, action_error, count_successes};
 use crate::ui::time::ago;
@@ -265,6 +268,13 @@ fn PatientCard(
     let p = patient;
     let why = p.attention(now).join(" · ");
     let alerts = p.open_alerts.clone();
+    let scoring = scoring_reasons(&news2(&p.status.observations, p.values.spo2_scale2));
+    let why_field = move |field: &str| {
+        scoring
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, r)| r.clone())
+    };
     let o = p.status.observations;
     let urgent = p.status.phase == Some(Phase::Critical)
         || p.status
@@ -293,10 +303,10 @@ fn PatientCard(
             {incomplete(&p.status.details.stale, &p.status.details.missing)
                 .map(|text| view! { <p class="incomplete small">{format!("NEWS2 {text}")}</p> })}
             <dl class="card-values">
-                <div><dt>"Temperature"</dt><dd>{o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c))}</dd></div>
-                <div><dt>"Pulse"</dt><dd>{value(o.pulse_per_min, "/min")}</dd></div>
-                <div><dt>"SpO2"</dt><dd>{value(o.spo2_percent, "%")}</dd></div>
-                <div><dt>"Systolic BP"</dt><dd>{value(o.systolic_mmhg, "mmHg")}</dd></div>
+                <div><dt>"Temperature"</dt><dd>{flagged(o.temperature_c.map_or_else(|| "–".to_owned(), |c| display.temperature_text(c)), why_field("temperature_c"))}</dd></div>
+                <div><dt>"Pulse"</dt><dd>{flagged(value(o.pulse_per_min, "/min"), why_field("pulse_per_min"))}</dd></div>
+                <div><dt>"SpO2"</dt><dd>{flagged(value(o.spo2_percent, "%"), why_field("spo2_percent"))}</dd></div>
+                <div><dt>"Systolic BP"</dt><dd>{flagged(value(o.systolic_mmhg, "mmHg"), why_field("systolic_mmhg"))}</dd></div>
                 <div><dt>"Urine, 24 h"</dt><dd>{urine_rate(p.status.details.fluids.urine_24h, &p.status.details.fluids)}</dd></div>
                 <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&p.status.details.fluids)}</dd></div>
                 <div><dt>"Balance"</dt><dd>{format!("{:+} mL", p.status.details.fluids.balance_ml)}</dd></div>

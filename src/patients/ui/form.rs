@@ -164,6 +164,11 @@ fn PatientFields(initial: PatientInput) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="baseline_hct">"Baseline hematocrit (%)"</label>
+                <input id="baseline_hct" name="patient[baseline_hematocrit_percent]" inputmode="decimal" value=text(&initial.baseline_hematocrit_percent) aria-describedby="baseline_hct-hint" />
+                <span class="hint" id="baseline_hct-hint">"10–80 %, e.g. from an earlier visit; empty to compare with the stay's first hematocrit."</span>
+            </div>
             <div class="field wide">
                 <label class="check">
                     <input type="checkbox" name="patient[spo2_scale2]" value="true" checked=scale2 />

@@ -19,7 +19,7 @@ use crate::rounds::api::{
 use crate::rounds::fever_day;
 use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
-use crate::rounds::ui::status::{FluidTargets, News2Card, PhaseBanner};
+use crate::rounds::ui::status::{FluidTargets, News2Card, PhaseBanner, scoring_reasons};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
 use crate::rules::RoundInput;
 use crate::rules::phase::Phase;
@@ -112,6 +112,10 @@ pub fn PatientReportPage() -> impl IntoView {
                 let status = status.await;
                 let latest = latest.await;
                 let advice = advice.await.ok().flatten();
+                let (scoring, stale) = status
+                    .as_ref()
+                    .map(|s| (scoring_reasons(&s.news2), s.stale.clone()))
+                    .unwrap_or_default();
                 let writer = can_write();
                 let fever = latest
                     .as_ref()
@@ -134,7 +138,7 @@ pub fn PatientReportPage() -> impl IntoView {
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
                     {match latest {
-                        Ok(page) => view! { <LatestValues rounds=page.items /> }.into_any(),
+                        Ok(page) => view! { <LatestValues rounds=page.items scoring stale /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
                 }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::display::ui::use_display;
 use crate::rules::ClinicalStatus;
 use crate::rules::course::{Fluids, PULSE_PRESSURE_NARROW, StaleParameter, URINE_LOW_ML_KG_H};
-use crate::rules::news2::Band;
+use crate::rules::news2::{Band, News2, field_of};
 use crate::rules::phase::Phase;
 
 /// The CSS class of a band's colour.
@@ -156,5 +156,31 @@ pub fn FluidTargets(fluids: Fluids) -> impl IntoView {
                 <div><dt>"Pulse pressure"</dt><dd>{pulse_pressure(&fluids)}</dd></div>
             </dl>
         </section>
+    }
+}
+
+/// The fields whose value scores NEWS2 points, with why.
+pub fn scoring_reasons(score: &News2) -> Vec<(&'static str, String)> {
+    score
+        .subscores
+        .iter()
+        .filter(|s| s.points > 0)
+        .filter_map(|s| field_of(&s.parameter).map(|f| (f, s.reason.clone())))
+        .collect()
+}
+
+/// A value, marked (colour, a symbol and the reason on hover, tap and
+/// focus) when `reason` says it scores or misses a target.
+pub fn flagged(text: String, reason: Option<String>) -> impl IntoView + use<> {
+    match reason {
+        None => view! { <span>{text}</span> }.into_any(),
+        Some(reason) => view! {
+            <span class="flag" title=reason.clone() tabindex="0">
+                <span aria-hidden="true">"▲ "</span>
+                {text}
+                <span class="visually-hidden">{format!(" ({reason})")}</span>
+            </span>
+        }
+        .into_any(),
     }
 }

@@ -3,10 +3,12 @@ use leptos_router::components::A;
 
 use crate::display::ui::use_display;
 use crate::rounds::Round;
-use crate::rules::course::PULSE_PRESSURE_NARROW;
+use crate::rounds::ui::status::flagged;
+use crate::rules::course::{PULSE_PRESSURE_NARROW, StaleParameter};
 use crate::rules::news2::scoring_fields;
 use crate::rules::phase::PLATELETS_LOW;
 use crate::rules::{NUMERIC_FIELDS, RoundValues};
+use crate::ui::time::ago;
 use crate::vocabulary::Vocabulary;
 
 fn show<T: ToString>(value: Option<T>) -> String {
@@ -233,11 +235,22 @@ pub fn latest_values(
         .collect()
 }
 
-/// A card with the newest value of each measurement.
+/// A card with the newest value of each measurement: a value that scores
+/// NEWS2 points is marked with why (`scoring`, by field), one too old to
+/// count is greyed with its age (`stale`).
 #[component]
-pub fn LatestValues(rounds: Vec<Round>) -> impl IntoView {
+pub fn LatestValues(
+    rounds: Vec<Round>,
+    scoring: Vec<(&'static str, String)>,
+    stale: Vec<StaleParameter>,
+) -> impl IntoView {
     let display = use_display();
     let latest = latest_values(&rounds);
+    let now = chrono::Utc::now();
+    let stale_fields: Vec<&'static str> = stale
+        .iter()
+        .filter_map(|s| crate::rules::news2::field_of(&s.parameter))
+        .collect();
     view! {
         <section class="card" aria-labelledby="latest-title">
             <h2 id="latest-title">"Latest values"</h2>
@@ -254,14 +267,22 @@ pub fn LatestValues(rounds: Vec<Round>) -> impl IntoView {
                                 } else {
                                     (value.to_string(), spec.display_unit())
                                 };
+                                let old = stale_fields.contains(&spec.name);
+                                let reason = scoring
+                                    .iter()
+                                    .find(|(f, _)| *f == spec.name)
+                                    .map(|(_, r)| r.clone());
                                 view! {
-                                    <div>
+                                    <div class:stale=old>
                                         <dt>{spec.label}</dt>
                                         <dd>
-                                            <span class="value">{value}</span>
+                                            <span class="value">{flagged(value, reason)}</span>
                                             " "
                                             <span class="unit">{unit}</span>
-                                            <span class="muted small block">{display.time(at)}</span>
+                                            <span class="muted small block">
+                                                {display.time(at)}
+                                                {old.then(|| format!(" · {}, too old to count in NEWS2", ago(at, now)))}
+                                            </span>
                                         </dd>
                                     </div>
                                 }
