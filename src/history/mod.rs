@@ -50,8 +50,8 @@ pub enum HistoryAction {
     Phase,
     /// The rules moved the phase as time passed with no round.
     Reassess,
-    /// A clinician answered an alert.
-    Acknowledge,
+    /// A clinician acknowledged an alert with a response.
+    Answer,
     /// An alert went unanswered past its response time.
     Escalate,
     /// Medical advice was given outside a round.
@@ -127,7 +127,16 @@ impl HistoryEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::Vocabulary;
     use serde_json::json;
+
+    #[test]
+    fn every_action_fits_the_history_tables_column() {
+        // `history.action` is a VARCHAR(10) (PostgreSQL enforces it).
+        for action in <HistoryAction as strum::IntoEnumIterator>::iter() {
+            assert!(action.code().len() <= 10, "{}", action.code());
+        }
+    }
 
     fn entry(before: serde_json::Value, after: serde_json::Value) -> HistoryEntry {
         HistoryEntry {

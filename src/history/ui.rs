@@ -12,7 +12,7 @@ fn describe(entry: &HistoryEntry) -> String {
     let verb = match entry.action.as_str() {
         "reassess" => return format!("{} reassessed the patient as time passed", entry.actor),
         "phase" => "set the phase of the",
-        "acknowledge" => "acknowledged an alert about the",
+        "answer" => "acknowledged an alert about the",
         "advise" => "gave medical advice on the",
         "escalate" => return format!("{}: an alert about the patient was escalated", entry.actor),
         "create" if entry.entity == "round" => "recorded",

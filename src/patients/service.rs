@@ -277,7 +277,7 @@ pub async fn acknowledge(
             txn,
             caller,
             subject,
-            HistoryAction::Acknowledge,
+            HistoryAction::Answer,
             Some(&reason),
             None,
             Some(&answer),

@@ -417,10 +417,8 @@ async fn an_unanswered_alert_is_escalated_once_and_an_answered_one_never() {
             "an answered alert is not escalated after its time"
         );
         let history = history_actions(&server, &nurse, patient).await;
-        let acknowledged: Vec<&Value> = history
-            .iter()
-            .filter(|h| h["action"] == "acknowledge")
-            .collect();
+        let acknowledged: Vec<&Value> =
+            history.iter().filter(|h| h["action"] == "answer").collect();
         assert_eq!(acknowledged.len(), 1, "{history:?}");
         assert_eq!(
             acknowledged[0]["reason"],

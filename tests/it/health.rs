@@ -89,7 +89,7 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
     );
     let admin = crate::support::signed_in(&server, "admin").await;
     assert!(
-        crate::support::get_page(&admin, server.url("/"))
+        crate::support::get_page(&admin, server.url("/admin"))
             .await
             .contains("System status")
     );
