@@ -365,7 +365,10 @@ fn operation(entry: &Entry, method: &http::Method) -> Operation {
         builder = builder.request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))
-                .content("application/json", json(with_ward_scope_rule(&entry.input)))
+                .content(
+                    "application/json",
+                    json(with_note_rule(&with_ward_scope_rule(&entry.input))),
+                )
                 .build(),
         ));
     }
@@ -403,6 +406,45 @@ fn with_ward_scope_rule(input: &RefOr<Schema>) -> RefOr<Schema> {
         )
         .required("ward_ids");
     let either = AnyOfBuilder::new().item(every_ward).item(some_wards);
+    AllOfBuilder::new().item(input.clone()).item(either).into()
+}
+
+/// An acknowledgement whose response is `other` needs a note saying what
+/// was done, as the service checks.
+fn with_note_rule(input: &RefOr<Schema>) -> RefOr<Schema> {
+    use crate::notifications::AlertResponse;
+    use crate::vocabulary::{IntoEnumIterator, Vocabulary};
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Type};
+    let RefOr::T(Schema::Object(object)) = input else {
+        return input.clone();
+    };
+    if !object.properties.contains_key("response") || !object.properties.contains_key("note") {
+        return input.clone();
+    }
+    let named = |responses: Vec<&'static str>| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(responses))
+    };
+    let without_note = ObjectBuilder::new().property(
+        "response",
+        named(
+            AlertResponse::iter()
+                .filter(|r| *r != AlertResponse::Other)
+                .map(|r| r.code())
+                .collect(),
+        ),
+    );
+    let other_with_note = ObjectBuilder::new()
+        .property("response", named(vec![AlertResponse::Other.code()]))
+        .property(
+            "note",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::wire::FILLED_PATTERN)),
+        )
+        .required("note");
+    let either = AnyOfBuilder::new().item(without_note).item(other_with_note);
     AllOfBuilder::new().item(input.clone()).item(either).into()
 }
 
