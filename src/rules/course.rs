@@ -349,8 +349,12 @@ impl Course {
                 return None;
             }
             let hours = ((to - from).num_minutes() as f64 / 60.0).max(1.0);
-            self.weight_kg
-                .map(|kg| found.iter().sum::<i64>() as f64 / kg / hours)
+            // To the hundredth, as shown: the stored status then changes
+            // only when what a screen shows does.
+            self.weight_kg.map(|kg| {
+                let rate = found.iter().sum::<i64>() as f64 / kg / hours;
+                (rate * 100.0).round() / 100.0
+            })
         };
         let base = baseline.or(self.first_hematocrit);
         Fluids {
@@ -764,8 +768,8 @@ mod tests {
         let next_day = course.fluids(at(2, 12), &Zone::default(), None);
         assert_eq!(
             next_day.urine_24h,
-            Some(100.0 / 50.0 / 24.0),
-            "only the 13:00 round is within 24 h"
+            Some(0.08),
+            "only the 13:00 round is within 24 h: 100 mL / 50 kg / 24 h, to the hundredth"
         );
         assert_eq!(
             next_day.urine_last_shift, None,

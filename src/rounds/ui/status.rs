@@ -176,7 +176,7 @@ pub fn flagged(text: String, reason: Option<String>) -> impl IntoView + use<> {
         None => view! { <span>{text}</span> }.into_any(),
         Some(reason) => view! {
             <span class="flag" title=reason.clone() tabindex="0">
-                <span aria-hidden="true">"▲ "</span>
+                <span aria-hidden="true">"! "</span>
                 {text}
                 <span class="visually-hidden">{format!(" ({reason})")}</span>
             </span>
