@@ -1,18 +1,31 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
-async function admit(request: APIRequestContext, number: string): Promise<number> {
-  const wards = await (await request.get('/api/wards')).json();
-  const ward = wards.find((w: { name: string }) => w.name === 'Dengue ward A');
+/** A ward of its own with one nurse, so that only this test's patient notifies her. */
+async function quietWard(request: APIRequestContext): Promise<number> {
+  const ward = await request.post('/api/wards/create', { data: { name: 'E2E notification ward' } });
+  expect(ward.status(), await ward.text()).toBe(200);
+  const id = (await ward.json()).id;
+  const nurse = await request.post('/api/users/create', {
+    data: {
+      username: 'e2e.bell', display_name: 'Nurse Bell', role: 'clinician',
+      ward_ids: [id], password: 'bell-password-2026',
+    },
+  });
+  expect(nurse.status(), await nurse.text()).toBe(200);
+  return id;
+}
+
+async function admit(request: APIRequestContext, ward: number): Promise<number> {
   const response = await request.post('/api/patients/create', {
     data: {
       patient: {
-        first_name: 'Alan', last_name: 'Turing', hospital_number: number, ward_id: String(ward.id),
-        sex: 'male', birth_date: '1982-06-23', admitted_at: '2026-11-29T08:00', monitoring_interval_hours: '4', bed: '7',
+        first_name: 'Alan', last_name: 'Turing', hospital_number: 'E2E-ALERT-1', ward_id: String(ward),
+        sex: 'male', birth_date: '1982-06-23', monitoring_interval_hours: '4', bed: '7',
       },
     },
   });
-  expect(response.status()).toBe(200);
+  expect(response.status(), await response.text()).toBe(200);
   return (await response.json()).id;
 }
 
@@ -20,11 +33,16 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signIn(admin, 'admin');
-  const patient = await admit(admin.request, 'E2E-ALERT-1');
+  const patient = await admit(admin.request, await quietWard(admin.request));
 
   const nurseContext = await browser.newContext();
   const dashboard = await nurseContext.newPage();
-  await signIn(dashboard, 'nurse');
+  await dashboard.goto('/login');
+  await expect(dashboard.locator('body[data-hydrated="true"]')).toBeAttached();
+  await dashboard.getByLabel('Username').fill('e2e.bell');
+  await dashboard.getByLabel('Password').fill('bell-password-2026');
+  await dashboard.getByRole('button', { name: 'Sign in' }).click();
+  await expect(dashboard.getByTestId('user-role')).toHaveText('Clinician');
   const otherTab = await nurseContext.newPage();
   await otherTab.goto('/patients');
   await expect(dashboard.getByTestId('connection')).toHaveText('Live');
