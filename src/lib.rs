@@ -12,6 +12,8 @@ pub mod demo;
 pub mod display;
 pub mod docs;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod fhir;
 pub mod history;
 pub mod live;
 pub mod notifications;

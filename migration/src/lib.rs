@@ -12,6 +12,7 @@ mod m20261130_000006_display_preferences;
 mod m20261201_000007_trust;
 mod m20261201_000008_course;
 mod m20261201_000009_alerts;
+mod m20261201_000010_source_identifiers;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_trust::Migration),
             Box::new(m20261201_000008_course::Migration),
             Box::new(m20261201_000009_alerts::Migration),
+            Box::new(m20261201_000010_source_identifiers::Migration),
         ]
     }
 }

@@ -122,12 +122,15 @@ pub async fn request_credential(
 }
 
 /// Paths anyone may open: the login page, the health check, server
-/// functions and sockets (which answer 401 themselves), and static files.
+/// functions, sockets and the FHIR facade (which answer 401 themselves), and
+/// static files.
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
         || path == "/ws"
         || path.starts_with("/api/")
+        || path == "/fhir"
+        || path.starts_with("/fhir/")
         || path.starts_with("/pkg/")
         || path
             .rsplit('/')

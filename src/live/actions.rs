@@ -146,6 +146,7 @@ pub async fn perform(
                 status: a.status.unwrap_or_default(),
                 page: a.page,
                 per_page: a.per_page,
+                ..Default::default()
             };
             json(patients::list(db, caller, query).await?)
         }

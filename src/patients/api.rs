@@ -30,6 +30,7 @@ pub async fn list_patients(
         status: status.unwrap_or_default(),
         page,
         per_page,
+        ..Default::default()
     };
     service::list(&state.db, &caller, query).await
 }

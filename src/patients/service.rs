@@ -41,6 +41,12 @@ const HISTORY_PER_PAGE: u64 = 50;
 pub struct ListQuery {
     /// Part of a name, hospital number or admission number.
     pub search: Option<String>,
+    /// Part of the first or last name.
+    pub name: Option<String>,
+    /// This hospital number exactly.
+    pub hospital_number: Option<String>,
+    /// This admission number exactly.
+    pub admission_number: Option<String>,
     pub status: Status,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -456,6 +462,32 @@ async fn checked_values(
     Ok(values)
 }
 
+/// A condition that one of `columns` contains `text`, whatever the case
+/// (none for no text).
+fn containing(
+    field: &str,
+    text: Option<&str>,
+    columns: &[entity::Column],
+) -> Result<Option<Condition>, AppError> {
+    let Some(text) = text.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > 100 {
+        return Err(AppError::invalid(field, "must be at most 100 characters"));
+    }
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let mut any = Condition::any();
+    for column in columns {
+        any = any.add(Expr::expr(Func::lower(Expr::col(*column))).like(pattern()));
+    }
+    Ok(Some(any))
+}
+
 /// A page of the caller's patients, by last and first name.
 pub async fn list(
     db: &DatabaseConnection,
@@ -469,34 +501,26 @@ pub async fn list(
         Status::Discharged => select.filter(entity::Column::DischargedAt.is_not_null()),
         Status::All => select,
     };
-    if let Some(search) = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        if search.chars().count() > 100 {
-            return Err(AppError::invalid(
-                "search",
-                "must be at most 100 characters",
-            ));
-        }
-        let escaped = search
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
-        let mut any = Condition::any();
-        for column in [
-            entity::Column::FirstName,
-            entity::Column::LastName,
-            entity::Column::HospitalNumber,
-            entity::Column::AdmissionNumber,
-        ] {
-            any = any.add(Expr::expr(Func::lower(Expr::col(column))).like(pattern()));
-        }
+    let names = [entity::Column::FirstName, entity::Column::LastName];
+    let numbers = [
+        entity::Column::HospitalNumber,
+        entity::Column::AdmissionNumber,
+    ];
+    if let Some(any) = containing(
+        "search",
+        query.search.as_deref(),
+        &[names, numbers].concat(),
+    )? {
         select = select.filter(any);
+    }
+    if let Some(any) = containing("name", query.name.as_deref(), &names)? {
+        select = select.filter(any);
+    }
+    if let Some(number) = query.hospital_number {
+        select = select.filter(entity::Column::HospitalNumber.eq(number));
+    }
+    if let Some(number) = query.admission_number {
+        select = select.filter(entity::Column::AdmissionNumber.eq(number));
     }
     let select = select
         .order_by_asc(entity::Column::LastName)
@@ -523,6 +547,7 @@ pub async fn admitted(
         status: Status::Admitted,
         page,
         per_page: per_page.or(Some(MAX_PER_PAGE)),
+        ..Default::default()
     };
     list(db, caller, query).await
 }

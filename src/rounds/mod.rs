@@ -14,6 +14,8 @@ pub mod reminders;
 pub mod series;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod source;
 pub mod ui;
 
 use chrono::{DateTime, Utc};

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::clinical::{Touched, reassess};
-use super::entity;
 use super::{MAX_BATCH_ROUNDS, Round};
+use super::{entity, source};
 use crate::accounts::Caller;
 use crate::error::AppError;
 use crate::history::HistoryAction;
@@ -251,24 +251,7 @@ pub async fn record_many(
             ),
         ));
     }
-    let mut all_values = Vec::with_capacity(inputs.len());
-    for (index, input) in inputs.iter().enumerate() {
-        match input.parse(now, zones::hospital()) {
-            Ok(values) => all_values.push(values),
-            Err(AppError::Invalid(errors)) => {
-                return Err(AppError::Invalid(
-                    errors
-                        .into_iter()
-                        .map(|mut e| {
-                            e.field = format!("rounds[{index}].{}", e.field);
-                            e
-                        })
-                        .collect(),
-                ));
-            }
-            Err(other) => return Err(other),
-        }
-    }
+    let all_values = parse_all(inputs, now)?;
     write(db, async |txn| {
         let patient = admitted_patient(txn, caller, patient_id).await?;
         let audience = audience_of(&patient);
@@ -288,6 +271,180 @@ pub async fn record_many(
         Ok(rounds)
     })
     .await
+}
+
+/// Checks rounds; an error names the position of the offending round.
+fn parse_all(inputs: &[RoundInput], now: DateTime<Utc>) -> Result<Vec<RoundValues>, AppError> {
+    let mut all_values = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        match input.parse(now, zones::hospital()) {
+            Ok(values) => all_values.push(values),
+            Err(AppError::Invalid(errors)) => {
+                return Err(AppError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|mut e| {
+                            e.field = format!("rounds[{index}].{}", e.field);
+                            e
+                        })
+                        .collect(),
+                ));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(all_values)
+}
+
+/// A round sent by another system, with the identifiers its sender gave
+/// the measurements in it.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub patient_id: i32,
+    pub input: RoundInput,
+    pub identifiers: Vec<SourceId>,
+}
+
+/// A sender's identifier of one measurement (a FHIR
+/// `Observation.identifier`) and the field it went into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceId {
+    pub system: String,
+    pub value: String,
+    pub field: String,
+}
+
+/// What became of an imported round.
+#[derive(Debug, Clone)]
+pub enum ImportOutcome {
+    /// Recorded now.
+    Created(Round),
+    /// Received before (one of its identifiers is known): the round it went
+    /// into, unchanged.
+    Known(Round),
+}
+
+/// Records rounds sent by another system, of one or several patients, in
+/// one transaction: all or none. A round one of whose identifiers is known
+/// was received before and is not recorded again. Each patient is
+/// reassessed once, as after a batch.
+pub async fn import(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    rounds: &[Imported],
+    now: DateTime<Utc>,
+) -> Result<Vec<ImportOutcome>, AppError> {
+    caller.require_clinical_writer()?;
+    let inputs: Vec<RoundInput> = rounds.iter().map(|r| r.input.clone()).collect();
+    let all_values = parse_all(&inputs, now)?;
+    write(db, async |txn| {
+        let mut outcomes = Vec::with_capacity(rounds.len());
+        let mut added: std::collections::BTreeMap<i32, Vec<RoundValues>> = Default::default();
+        for (round, values) in rounds.iter().zip(&all_values) {
+            let patient = admitted_patient(txn, caller, round.patient_id).await?;
+            if let Some(known) = known_round(txn, &round.identifiers).await? {
+                outcomes.push(ImportOutcome::Known(known));
+                continue;
+            }
+            let stored = insert(txn, caller, audience_of(&patient), patient.id, values).await?;
+            for id in &round.identifiers {
+                source::ActiveModel {
+                    system: Set(id.system.clone()),
+                    value: Set(id.value.clone()),
+                    round_id: Set(stored.id),
+                    field: Set(id.field.clone()),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+            added.entry(patient.id).or_default().push(values.clone());
+            outcomes.push(ImportOutcome::Created(stored));
+        }
+        for (patient_id, mut values) in added {
+            let patient = admitted_patient(txn, caller, patient_id).await?;
+            let mut signs: Vec<WarningSign> = values
+                .iter()
+                .flat_map(|v| v.warning_signs.iter().copied())
+                .collect();
+            signs.sort_by_key(|w| w.code());
+            signs.dedup();
+            values.sort_by_key(|v| v.measured_at);
+            reassess(txn, patient, Touched::Added(&values), &signs, now).await?;
+        }
+        Ok(outcomes)
+    })
+    .await
+}
+
+/// The round one of these identifiers went into, if any did.
+async fn known_round(
+    txn: &DatabaseTransaction,
+    identifiers: &[SourceId],
+) -> Result<Option<Round>, AppError> {
+    for id in identifiers {
+        let found = source::Entity::find()
+            .filter(source::Column::System.eq(id.system.as_str()))
+            .filter(source::Column::Value.eq(id.value.as_str()))
+            .one(txn)
+            .await?;
+        if let Some(found) = found {
+            let round = entity::Entity::find_by_id(found.round_id).one(txn).await?;
+            return Ok(round.map(round_of));
+        }
+    }
+    Ok(None)
+}
+
+/// The sender's identifiers of a round's measurements, by field.
+pub async fn source_ids(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+) -> Result<Vec<SourceId>, AppError> {
+    Ok(source::Entity::find()
+        .filter(source::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| SourceId {
+            system: m.system,
+            value: m.value,
+            field: m.field,
+        })
+        .collect())
+}
+
+/// Up to `limit` rounds of a patient after `after` (measured time and id),
+/// oldest first: a whole stay read in pieces, for the caller who was
+/// allowed to see the patient.
+pub async fn stay_after(
+    db: &DatabaseConnection,
+    patient_id: i32,
+    after: Option<(DateTime<Utc>, i32)>,
+    limit: u64,
+) -> Result<Vec<Round>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut select = entity::Entity::find().filter(entity::Column::PatientId.eq(patient_id));
+    if let Some((at, id)) = after {
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(entity::Column::MeasuredAt.gt(at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(entity::Column::MeasuredAt.eq(at))
+                        .add(entity::Column::Id.gt(id)),
+                ),
+        );
+    }
+    Ok(select
+        .order_by_asc(entity::Column::MeasuredAt)
+        .order_by_asc(entity::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(round_of)
+        .collect())
 }
 
 /// Corrects a round; the reason and the values before are kept in the
@@ -363,6 +520,10 @@ pub async fn delete(
         let subject = Subject::round(id, patient_id);
         let deleted = serde_json::json!({ "id": id, "patient_id": existing.patient_id });
         existing.delete(txn).await?;
+        source::Entity::delete_many()
+            .filter(source::Column::RoundId.eq(id))
+            .exec(txn)
+            .await?;
         history::deleted(txn, caller, subject, &reason, &before).await?;
         events::append(txn, Topic::Rounds, Change::Delete, audience, &deleted).await?;
         reassess(txn, patient, Touched::Changed, &[], now).await?;

@@ -24,7 +24,55 @@ pub struct FieldSpec {
     pub integer: bool,
     /// Where the form groups it.
     pub group: Group,
+    /// How other systems name it: a LOINC code, or empty where LOINC has
+    /// none for it (then [`LOCAL_CODES`] with the field's name).
+    pub loinc: &'static str,
+    /// Its FHIR observation category.
+    pub category: Category,
 }
+
+/// FHIR observation categories of the measurements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    VitalSigns,
+    Laboratory,
+    Exam,
+}
+
+impl Category {
+    pub const ALL: [Category; 3] = [Category::VitalSigns, Category::Laboratory, Category::Exam];
+
+    /// The code of the FHIR observation-category code system.
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::VitalSigns => "vital-signs",
+            Category::Laboratory => "laboratory",
+            Category::Exam => "exam",
+        }
+    }
+
+    pub fn display(self) -> &'static str {
+        match self {
+            Category::VitalSigns => "Vital Signs",
+            Category::Laboratory => "Laboratory",
+            Category::Exam => "Exam",
+        }
+    }
+}
+
+/// LOINC's code system.
+pub const LOINC: &str = "http://loinc.org";
+/// The code system of measurements LOINC has no code for; codes are the
+/// field names.
+pub const LOCAL_CODES: &str = "urn:vitalboard:measure";
+/// The blood pressure panel whose components are systolic and diastolic.
+pub const BLOOD_PRESSURE_LOINC: &str = "85354-9";
+/// Level of responsiveness (ACVPU), coded in [`CONSCIOUSNESS_CODES`].
+pub const CONSCIOUSNESS_LOINC: &str = "67775-7";
+/// The code system of the ACVPU levels.
+pub const CONSCIOUSNESS_CODES: &str = "urn:vitalboard:acvpu";
+/// Breathing air or supplemental oxygen, a local code of [`LOCAL_CODES`].
+pub const ON_OXYGEN_CODE: &str = "on_oxygen";
 
 /// The groups of the round form and table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +144,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 macro_rules! numeric_fields {
-    ($( $name:ident : $ty:ident = $label:literal, $unit:literal, $min:tt ..= $max:tt, $group:ident; )*) => {
+    ($( $name:ident : $ty:ident = $label:literal, $unit:literal, $min:tt ..= $max:tt, $group:ident, $category:ident $loinc:literal; )*) => {
         /// A round as typed by people and programs: JSON sends numbers and
         /// booleans, a form their text (an empty one is absent); both are
         /// kept as typed for validation. Fields not listed here are refused.
@@ -156,6 +204,8 @@ macro_rules! numeric_fields {
                 max: $max as f64,
                 integer: numeric_fields!(@integer $ty),
                 group: Group::$group,
+                loinc: $loinc,
+                category: Category::$category,
             }, )*
         ];
 
@@ -165,6 +215,15 @@ macro_rules! numeric_fields {
                 match name {
                     $( stringify!($name) => self.$name.as_deref(), )*
                     _ => None,
+                }
+            }
+
+            /// Sets the typed text of a numeric field by name (unknown names
+            /// are ignored).
+            pub fn set_numeric(&mut self, name: &str, text: Option<String>) {
+                match name {
+                    $( stringify!($name) => self.$name = text, )*
+                    _ => {}
                 }
             }
 
@@ -236,26 +295,26 @@ macro_rules! numeric_fields {
 }
 
 numeric_fields! {
-    temperature_c: f64 = "Temperature", "Cel", 25 ..= 45, Vitals;
-    pulse_per_min: i32 = "Pulse", "/min", 20 ..= 300, Vitals;
-    respiration_per_min: i32 = "Respiration", "/min", 0 ..= 80, Vitals;
-    systolic_mmhg: i32 = "Systolic BP", "mm[Hg]", 40 ..= 300, Vitals;
-    diastolic_mmhg: i32 = "Diastolic BP", "mm[Hg]", 20 ..= 200, Vitals;
-    spo2_percent: i32 = "SpO2", "%", 50 ..= 100, Vitals;
-    intake_oral_ml: i32 = "Intake oral", "mL", 0 ..= 10000, Fluids;
-    intake_iv_ml: i32 = "Intake IV", "mL", 0 ..= 10000, Fluids;
-    intake_other_ml: i32 = "Intake other", "mL", 0 ..= 10000, Fluids;
-    output_urine_ml: i32 = "Output urine", "mL", 0 ..= 10000, Fluids;
-    output_emesis_ml: i32 = "Output emesis", "mL", 0 ..= 10000, Fluids;
-    output_drainage_ml: i32 = "Output drainage", "mL", 0 ..= 10000, Fluids;
-    output_other_ml: i32 = "Output other", "mL", 0 ..= 10000, Fluids;
-    hematocrit_percent: f64 = "Hematocrit", "%", 10 ..= 80, Labs;
-    platelets_k_per_ul: f64 = "Platelets", "10*3/uL", 0 ..= 2000, Labs;
-    wbc_k_per_ul: f64 = "WBC", "10*3/uL", 0 ..= 200, Labs;
-    day_of_fever: i32 = "Day of fever", "d", 1 ..= 30, Other;
-    pain_score: i32 = "Pain score", "{score}", 0 ..= 10, Other;
-    abdominal_circumference_cm: f64 = "Abdominal circumference", "cm", 30 ..= 250, Other;
-    weight_kg: f64 = "Weight", "kg", 0.5 ..= 400, Other;
+    temperature_c: f64 = "Temperature", "Cel", 25 ..= 45, Vitals, VitalSigns "8310-5";
+    pulse_per_min: i32 = "Pulse", "/min", 20 ..= 300, Vitals, VitalSigns "8867-4";
+    respiration_per_min: i32 = "Respiration", "/min", 0 ..= 80, Vitals, VitalSigns "9279-1";
+    systolic_mmhg: i32 = "Systolic BP", "mm[Hg]", 40 ..= 300, Vitals, VitalSigns "8480-6";
+    diastolic_mmhg: i32 = "Diastolic BP", "mm[Hg]", 20 ..= 200, Vitals, VitalSigns "8462-4";
+    spo2_percent: i32 = "SpO2", "%", 50 ..= 100, Vitals, VitalSigns "59408-5";
+    intake_oral_ml: i32 = "Intake oral", "mL", 0 ..= 10000, Fluids, Exam "9000-1";
+    intake_iv_ml: i32 = "Intake IV", "mL", 0 ..= 10000, Fluids, Exam "";
+    intake_other_ml: i32 = "Intake other", "mL", 0 ..= 10000, Fluids, Exam "";
+    output_urine_ml: i32 = "Output urine", "mL", 0 ..= 10000, Fluids, Exam "9187-6";
+    output_emesis_ml: i32 = "Output emesis", "mL", 0 ..= 10000, Fluids, Exam "9137-1";
+    output_drainage_ml: i32 = "Output drainage", "mL", 0 ..= 10000, Fluids, Exam "";
+    output_other_ml: i32 = "Output other", "mL", 0 ..= 10000, Fluids, Exam "";
+    hematocrit_percent: f64 = "Hematocrit", "%", 10 ..= 80, Labs, Laboratory "4544-3";
+    platelets_k_per_ul: f64 = "Platelets", "10*3/uL", 0 ..= 2000, Labs, Laboratory "777-3";
+    wbc_k_per_ul: f64 = "WBC", "10*3/uL", 0 ..= 200, Labs, Laboratory "6690-2";
+    day_of_fever: i32 = "Day of fever", "d", 1 ..= 30, Other, Exam "";
+    pain_score: i32 = "Pain score", "{score}", 0 ..= 10, Other, Exam "72514-3";
+    abdominal_circumference_cm: f64 = "Abdominal circumference", "cm", 30 ..= 250, Other, Exam "";
+    weight_kg: f64 = "Weight", "kg", 0.5 ..= 400, Other, VitalSigns "29463-7";
 }
 
 /// The numeric field named `name`, one of [`NUMERIC_FIELDS`].

@@ -149,6 +149,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let router = Router::new()
         .route("/healthz", get(crate::system::health::healthz))
         .route("/ws", get(crate::live::socket::upgrade))
+        .merge(crate::fhir::routes())
         .route(
             OPENAPI_PATH,
             get(|| async { axum::Json(crate::docs::openapi::document()) }),
@@ -175,7 +176,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             same_site_writes,
         ))
         .layer(from_fn(api_methods))
-        .layer(RequestBodyLimitLayer::new(json_body::MAX_BODY_BYTES))
+        .layer(from_fn(limit_bodies))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -187,6 +188,35 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
     headers::apply(router, secure_cookies)
+}
+
+/// Refuses bodies larger than a request may send (413): a FHIR transaction
+/// may carry more than any other request.
+async fn limit_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use tower::{Layer, ServiceExt};
+    let limit = match request.uri().path() == crate::fhir::BASE {
+        true => crate::fhir::MAX_BODY_BYTES,
+        false => json_body::MAX_BODY_BYTES,
+    };
+    let inner = tower::service_fn(move |request: axum::http::Request<_>| {
+        let next = next.clone();
+        async move {
+            let request = request.map(axum::body::Body::new);
+            Ok::<_, std::convert::Infallible>(next.run(request).await)
+        }
+    });
+    match RequestBodyLimitLayer::new(limit)
+        .layer(inner)
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response.map(axum::body::Body::new).into_response(),
+        Err(never) => match never {},
+    }
 }
 
 /// The answer to a request whose handler panicked: logged, and a 500 with

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The rooms from the bottom up. A feature's components and pages (its
 /// `ui` module) belong to `pages`; everything else of a folder to the
 /// folder's room.
-const ORDER: [&str; 21] = [
+const ORDER: [&str; 22] = [
     "error",
     "paging",
     "wire",
@@ -25,6 +25,7 @@ const ORDER: [&str; 21] = [
     "patients",
     "rounds",
     "live",
+    "fhir",
     "docs",
     "pages",
     "demo",

@@ -84,6 +84,7 @@ async fn patients_list_search_page_and_change_with_history() {
             status: Status::Admitted,
             page: Some(page),
             per_page: Some(2),
+            ..Default::default()
         };
         let first = patients::list(conn, &nurse, page(None, 1)).await.unwrap();
         let second = patients::list(conn, &nurse, page(None, 2)).await.unwrap();
