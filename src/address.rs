@@ -21,6 +21,21 @@ pub fn saved_page(path: &str, key: &str) -> String {
     format!("{path}?saved={key}")
 }
 
+/// A patient's rounds as a CSV file.
+pub fn rounds_csv(patient_id: i32) -> String {
+    format!("/export/patients/{patient_id}/rounds.csv")
+}
+
+/// A ward's admitted patients as a CSV file.
+pub fn ward_csv(ward_id: i32) -> String {
+    format!("/export/wards/{ward_id}/patients.csv")
+}
+
+/// A ward's printable shift handover.
+pub fn handover(ward_id: i32) -> String {
+    format!("/wards/{ward_id}/handover")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

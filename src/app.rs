@@ -17,6 +17,7 @@ use crate::patients::ui::form::{EditPatientPage, NewPatientPage};
 use crate::patients::ui::list::PatientsPage;
 use crate::patients::ui::report::PatientReportPage;
 use crate::rounds::ui::correct::CorrectRoundPage;
+use crate::rounds::ui::handover::HandoverPage;
 use crate::ui::layout::Layout;
 use crate::ui::settings::SettingsPage;
 
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("patients/:id") view=PatientReportPage ssr=SsrMode::Async />
                     <Route path=path!("patients/:id/edit") view=EditPatientPage ssr=SsrMode::Async />
                     <Route path=path!("patients/:id/rounds/:round/correct") view=CorrectRoundPage ssr=SsrMode::Async />
+                    <Route path=path!("wards/:id/handover") view=HandoverPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />

@@ -13,6 +13,8 @@ pub mod display;
 pub mod docs;
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod fhir;
 pub mod history;
 pub mod live;

@@ -122,7 +122,8 @@ pub async fn request_credential(
 }
 
 /// Paths anyone may open: the login page, the health check, server
-/// functions, sockets and the FHIR facade (which answer 401 themselves), and
+/// functions, sockets, the FHIR facade and CSV files (which answer 401
+/// themselves), and
 /// static files.
 fn is_public(path: &str) -> bool {
     path == "/login"
@@ -131,6 +132,7 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/api/")
         || path == "/fhir"
         || path.starts_with("/fhir/")
+        || path.starts_with("/export/")
         || path.starts_with("/pkg/")
         || path
             .rsplit('/')

@@ -186,6 +186,7 @@ fn entries() -> Vec<Entry> {
         entry::<rounds::SetPhase>(Clinicians),
         entry::<rounds::ClearPhase>(Clinicians),
         entry::<rounds::PatientAdvice>(SignedIn),
+        entry::<rounds::WardHandover>(SignedIn),
         entry::<rounds::GiveAdvice>(SignedIn),
         entry::<live::SocketTicket>(SignedIn),
         entry::<notifications::ListNotifications>(People),

@@ -33,6 +33,46 @@ pub fn ApiPage() -> impl IntoView {
                 allowed), 429 locked, 503 database unavailable."
             </p>
         </section>
+        <section class="card prose" aria-labelledby="fhir-title" data-testid="fhir-docs">
+            <h2 id="fhir-title">"FHIR R4: "<code>"/fhir"</code></h2>
+            <p>
+                "Other hospital systems read patients and their measurements as FHIR R4 resources
+                ("<code>"application/fhir+json"</code>"), signed in and limited to wards as above. What is
+                supported, and nothing more, is in the CapabilityStatement: "
+                <a href="/fhir/metadata" rel="external">"/fhir/metadata"</a>"."
+            </p>
+            <ul>
+                <li><code>"GET /fhir/Patient/{id}"</code>", "<code>"GET /fhir/Patient?identifier=&name=&_count=&_page="</code></li>
+                <li><code>"GET /fhir/Observation/{id}"</code>", "<code>"GET /fhir/Observation?patient=&category=&code=&date=ge…&date=le…"</code></li>
+                <li><code>"GET /fhir/Patient/{id}/$everything"</code>": the patient and every Observation of the stay"</li>
+                <li>
+                    <code>"POST /fhir"</code>": a transaction Bundle of Observations (up to 5,000, 4 MiB) recorded as rounds,
+                    grouped by patient and time, all or none; an Observation whose identifier was sent before is not
+                    recorded again. Errors are OperationOutcomes naming the entry and the element."
+                </li>
+            </ul>
+            <p>
+                "Vital signs use their LOINC codes and UCUM units (blood pressure as the 85354-9 panel); measurements
+                LOINC has no code for use the system "<code>"urn:vitalboard:measure"</code>" with the field's name."
+            </p>
+        </section>
+        <section class="card prose" aria-labelledby="csv-title" data-testid="csv-docs">
+            <h2 id="csv-title">"CSV files"</h2>
+            <ul>
+                <li>
+                    <code>"GET /export/patients/{id}/rounds.csv"</code>": every round of the stay, oldest first, every
+                    field with its unit in the header, times in the hospital's time zone (named in the header)."
+                </li>
+                <li>
+                    <code>"GET /export/wards/{id}/patients.csv"</code>": the ward's admitted patients with their newest
+                    values, NEWS2 and phase."
+                </li>
+            </ul>
+            <p>
+                "UTF-8, comma-separated, quoted where needed; a cell starting with = + - or @ starts with an apostrophe
+                so that no spreadsheet runs it as a formula."
+            </p>
+        </section>
         <section class="card prose" aria-labelledby="socket-title">
             <h2 id="socket-title">"Live socket: "<code>"GET /ws"</code></h2>
             <p>

@@ -182,7 +182,7 @@ async fn metadata() -> Response {
                             &format!("{}|number or {}|number", resources::HOSPITAL_NUMBER, resources::ADMISSION_NUMBER),
                         ),
                         param("name", "string", "part of the first or last name"),
-                        param("_count", "number", "entries per page, 1-200"),
+                        param("_count", "number", "entries per page, 1-500"),
                         param("_page", "number", "the page, from 1"),
                     ],
                     operation: vec![CapabilityStatementRestResourceOperation {
@@ -200,7 +200,7 @@ async fn metadata() -> Response {
                         param("category", "token", "vital-signs, laboratory or exam"),
                         param("code", "token", "a LOINC code, or system|code"),
                         param("date", "date", "ge and le prefixes, e.g. ge2026-12-01T00:00:00Z"),
-                        param("_count", "number", "rounds per page, 1-200"),
+                        param("_count", "number", "rounds per page, 1-500 (each with its observations)"),
                         param("_page", "number", "the page, from 1"),
                     ],
                     ..Default::default()

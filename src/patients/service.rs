@@ -47,6 +47,8 @@ pub struct ListQuery {
     pub hospital_number: Option<String>,
     /// This admission number exactly.
     pub admission_number: Option<String>,
+    /// Patients of this ward only.
+    pub ward_id: Option<i32>,
     pub status: Status,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -521,6 +523,9 @@ pub async fn list(
     }
     if let Some(number) = query.admission_number {
         select = select.filter(entity::Column::AdmissionNumber.eq(number));
+    }
+    if let Some(ward) = query.ward_id {
+        select = select.filter(entity::Column::WardId.eq(ward));
     }
     let select = select
         .order_by_asc(entity::Column::LastName)

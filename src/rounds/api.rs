@@ -219,3 +219,12 @@ pub async fn give_advice(patient_id: i32, advice: AdviceText) -> Result<Advice, 
     auth::redirect_form_post(&format!("/patients/{patient_id}"));
     Ok(given)
 }
+
+/// A ward's shift handover, sickest first: per admitted patient the phase, NEWS2 at the start of the shift and after each of its rounds, the newest values, the fluid balance of the shift and of 24 h, urine output per kg, open alerts, the newest clinical note and medical advice; with when and by whom it was printed. Query: ward_id.
+///
+/// Errors: 401; 404 a ward not among the caller's.
+#[server(prefix = "/api", endpoint = "wards/handover", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
+pub async fn ward_handover(ward_id: i32) -> Result<super::Handover, AppError> {
+    let (state, caller) = auth::current_caller().await?;
+    super::handover::handover(&state.db, &caller, ward_id, state.clock.now()).await
+}

@@ -10,6 +10,8 @@ pub mod clinical;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
+pub mod handover;
+#[cfg(feature = "ssr")]
 pub mod reminders;
 pub mod series;
 #[cfg(feature = "ssr")]
@@ -49,6 +51,38 @@ pub struct Advice {
     pub at: DateTime<Utc>,
     /// Written with a round (else given on its own, e.g. by a consultant).
     pub in_round: bool,
+}
+
+/// A clinical note of a round, with who wrote it and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Note {
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One patient on a shift handover.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HandoverPatient {
+    pub patient: crate::patients::Patient,
+    pub summary: crate::rules::course::ShiftSummary,
+    /// The newest clinical note of the stay.
+    pub last_note: Option<Note>,
+    /// The newest medical advice of the stay.
+    pub advice: Option<Advice>,
+}
+
+/// A ward's shift handover sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Handover {
+    pub ward_id: i32,
+    pub ward_name: String,
+    /// The shift in progress, e.g. `Day shift 06:00–14:00`.
+    pub shift: String,
+    pub printed_at: DateTime<Utc>,
+    pub printed_by: String,
+    /// Sickest first.
+    pub patients: Vec<HandoverPatient>,
 }
 
 /// The day of fever today: the newest day of fever recorded among `rounds`

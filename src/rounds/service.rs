@@ -447,6 +447,27 @@ pub async fn stay_after(
         .collect())
 }
 
+/// The newest clinical note of a patient's stay.
+pub async fn last_note(
+    db: &impl ConnectionTrait,
+    patient_id: i32,
+) -> Result<Option<super::Note>, AppError> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::PatientId.eq(patient_id))
+        .filter(entity::Column::ClinicalNotes.is_not_null())
+        .order_by_desc(entity::Column::MeasuredAt)
+        .order_by_desc(entity::Column::Id)
+        .one(db)
+        .await?
+        .and_then(|r| {
+            Some(super::Note {
+                text: r.clinical_notes?,
+                by: r.recorded_by_name,
+                at: r.measured_at,
+            })
+        }))
+}
+
 /// Corrects a round; the reason and the values before are kept in the
 /// history (clinicians and administrators).
 pub async fn correct(

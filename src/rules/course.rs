@@ -430,6 +430,75 @@ impl Course {
     }
 }
 
+/// What a shift handover says of a patient's rounds: NEWS2 at the start
+/// of the shift and after each of its rounds, and the fluid balance of the
+/// shift and of the last 24 h.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShiftSummary {
+    /// The shift in progress, e.g. `Day shift 06:00–14:00`.
+    pub shift: String,
+    pub shift_start: DateTime<Utc>,
+    /// NEWS2 from the newest values before the shift started.
+    pub news2_at_start: Option<u8>,
+    /// NEWS2 after each round of the shift, oldest first.
+    pub news2_in_shift: Vec<u8>,
+    /// Intake minus output, mL.
+    pub balance_shift_ml: i64,
+    pub balance_24h_ml: i64,
+}
+
+/// The shift in progress at `now` in `zone`, with its label and start.
+pub fn current_shift(now: DateTime<Utc>, zone: &Zone) -> (String, DateTime<Utc>) {
+    let local = zone.local(now);
+    let (_, _, last_end) = last_shift(now, zone);
+    let shift = Shift::of(local);
+    let end = last_end + Duration::hours(8);
+    let clock = |t: DateTime<Utc>| zone.local(t).format("%H:%M").to_string();
+    (
+        format!("{} shift {}–{}", shift.label(), clock(last_end), clock(end)),
+        last_end,
+    )
+}
+
+/// The handover summary of `rounds` (oldest first, at least the last 24 h
+/// of them) at `now`.
+pub fn shift_summary(
+    rounds: &[RoundValues],
+    now: DateTime<Utc>,
+    zone: &Zone,
+    scale2: bool,
+) -> ShiftSummary {
+    let (shift, start) = current_shift(now, zone);
+    let mut summary = ShiftSummary {
+        shift,
+        shift_start: start,
+        ..ShiftSummary::default()
+    };
+    let mut newest = Observations::default();
+    let day_ago = now - Duration::hours(24);
+    for round in rounds.iter().filter(|r| r.measured_at <= now) {
+        let before = newest;
+        newest.update(round);
+        let balance = i64::from(round.intake_ml() - round.output_ml());
+        if round.measured_at > day_ago {
+            summary.balance_24h_ml += balance;
+        }
+        if round.measured_at >= start {
+            if summary.news2_in_shift.is_empty() && before != Observations::default() {
+                summary.news2_at_start = Some(super::news2::news2_total(&before, scale2));
+            }
+            summary.balance_shift_ml += balance;
+            summary
+                .news2_in_shift
+                .push(super::news2::news2_total(&newest, scale2));
+        }
+    }
+    if summary.news2_in_shift.is_empty() && newest != Observations::default() {
+        summary.news2_at_start = Some(super::news2::news2_total(&newest, scale2));
+    }
+    summary
+}
+
 /// The nursing shift that ended last before `now` in `zone`, with its
 /// start and end.
 fn last_shift(now: DateTime<Utc>, zone: &Zone) -> (Shift, DateTime<Utc>, DateTime<Utc>) {
@@ -465,6 +534,39 @@ mod tests {
         let mut r = RoundValues::empty(at(day, hour));
         r.temperature_c = Some(t);
         r
+    }
+
+    #[test]
+    fn a_shift_summary_follows_the_score_and_the_fluids_of_the_shift() {
+        let zone = Zone::default();
+        let now = at(20, 12);
+        let mut earlier = temp(20, 2, 37.0);
+        earlier.respiration_per_min = Some(18);
+        earlier.intake_oral_ml = Some(500);
+        let mut first = temp(20, 7, 38.5);
+        first.respiration_per_min = Some(22);
+        first.output_urine_ml = Some(200);
+        let mut second = temp(20, 11, 39.2);
+        second.respiration_per_min = Some(25);
+        second.intake_iv_ml = Some(300);
+        let old = {
+            let mut r = temp(19, 8, 37.0);
+            r.intake_oral_ml = Some(1000);
+            r
+        };
+        let summary = shift_summary(&[old, earlier, first, second], now, &zone, false);
+        assert_eq!(summary.shift, "Day shift 06:00–14:00");
+        assert_eq!(summary.shift_start, at(20, 6));
+        assert_eq!(summary.news2_at_start, Some(0));
+        assert_eq!(summary.news2_in_shift, vec![3, 5]);
+        assert_eq!(summary.balance_shift_ml, 100);
+        assert_eq!(
+            summary.balance_24h_ml, 600,
+            "the round of yesterday 08:00 is past 24 h"
+        );
+        let night = shift_summary(&[], at(20, 23), &zone, false);
+        assert_eq!(night.shift, "Night shift 22:00–06:00");
+        assert_eq!(night.news2_at_start, None);
     }
 
     fn blood(day: u32, hour: u32, hct: f64, plt: f64) -> RoundValues {

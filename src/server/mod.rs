@@ -150,6 +150,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/healthz", get(crate::system::health::healthz))
         .route("/ws", get(crate::live::socket::upgrade))
         .merge(crate::fhir::routes())
+        .merge(crate::export::routes())
         .route(
             OPENAPI_PATH,
             get(|| async { axum::Json(crate::docs::openapi::document()) }),

@@ -26,6 +26,9 @@ fn section_title(path: &str) -> &'static str {
     if path == "/notifications" {
         return "Notifications";
     }
+    if path.starts_with("/wards/") {
+        return "Shift handover";
+    }
     NAVIGATION
         .iter()
         .filter(|(href, ..)| {

@@ -505,6 +505,12 @@ const RIGHTS: &[Right] = &[
         expect: SIGNED_IN,
     },
     Right {
+        method: "GET",
+        path: "/api/wards/handover",
+        body: |ids| json!({ "ward_id": ids.ward }),
+        expect: SIGNED_IN,
+    },
+    Right {
         method: "POST",
         path: "/api/patients/advice/give",
         body: |ids| json!({ "patient_id": ids.patient, "advice": " " }),

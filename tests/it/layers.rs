@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The rooms from the bottom up. A feature's components and pages (its
 /// `ui` module) belong to `pages`; everything else of a folder to the
 /// folder's room.
-const ORDER: [&str; 22] = [
+const ORDER: [&str; 23] = [
     "error",
     "paging",
     "wire",
@@ -26,6 +26,7 @@ const ORDER: [&str; 22] = [
     "rounds",
     "live",
     "fhir",
+    "export",
     "docs",
     "pages",
     "demo",

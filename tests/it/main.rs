@@ -7,6 +7,7 @@ mod config;
 mod course;
 mod display;
 mod docs;
+mod exports;
 mod fhir;
 mod health;
 mod layers;

@@ -26,7 +26,8 @@ fn value(v: Option<impl ToString>, unit: &str) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", v.to_string()))
 }
 
-fn phase_chip(p: &Patient) -> impl IntoView + use<> {
+/// The phase as a chip, marked when set by hand.
+pub fn phase_chip(p: &Patient) -> impl IntoView + use<> {
     let phase = p.status.phase;
     let class = match phase {
         Some(Phase::Critical) => "chip chip-danger",
@@ -41,7 +42,8 @@ fn phase_chip(p: &Patient) -> impl IntoView + use<> {
     view! { <span class=class>{phase.map_or("Not assessed", |p| p.label())}{manual}</span> }
 }
 
-fn news2_badge(p: &Patient) -> impl IntoView + use<> {
+/// The stored NEWS2 as a badge in its band's colour.
+pub fn news2_badge(p: &Patient) -> impl IntoView + use<> {
     match (p.status.news2_total, p.status.news2_band) {
         (Some(total), Some(band)) => view! {
             <span class=format!("score small-score {}", band_class(band)) title=band.label() aria-label=format!("NEWS2 {total}, {}", band.label())>
@@ -131,6 +133,7 @@ fn Overview(
             <strong class:danger-text={!critical.is_empty()}>{critical.len()}</strong>" in the critical phase · "
             <strong class:danger-text={overdue > 0}>{overdue}</strong>" rounds overdue"
         </p>
+        <WardTools patients=patients.clone() />
         <section aria-labelledby="attention-title">
             <h2 id="attention-title" class="section-title">"Needs attention"</h2>
             <ErrorBox error=action_error(acknowledge) />
@@ -179,6 +182,31 @@ fn Overview(
     }
 }
 
+/// Per ward shown: its printable handover and its patients as CSV.
+#[component]
+fn WardTools(patients: Vec<Patient>) -> impl IntoView {
+    let mut wards: Vec<(i32, String)> = patients
+        .iter()
+        .map(|p| (p.values.ward_id, p.ward_name.clone()))
+        .collect();
+    wards.sort_by(|a, b| a.1.cmp(&b.1));
+    wards.dedup();
+    view! {
+        <ul class="ward-tools" data-testid="ward-tools">
+            {wards
+                .into_iter()
+                .map(|(id, name)| view! {
+                    <li>
+                        <strong>{name.clone()}</strong>
+                        <A href=crate::address::handover(id) attr:class="button secondary small">"Shift handover"</A>
+                        <a class="button secondary small" href=crate::address::ward_csv(id) download>"Patients (CSV)"</a>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// When the next round is due and why, e.g. `Next round 14:05 — hourly:
 /// NEWS2 5, urgent response`.
 fn next_due(p: &Patient) -> impl IntoView + use<> {
@@ -193,7 +221,7 @@ fn next_due(p: &Patient) -> impl IntoView + use<> {
 
 /// What an alert on a patient's card says: the score for a NEWS2 alert,
 /// the kind for the others (the card already names the patient).
-fn alert_title(alert: &OpenAlert, name: &str) -> String {
+pub fn alert_title(alert: &OpenAlert, name: &str) -> String {
     match alert.kind {
         Kind::News2Rose => alert
             .message

@@ -336,6 +336,7 @@ fn PatientHeader(
                 </div>
                 <div class="header-actions">
                     <A href=format!("/notifications?patient_id={}", patient.id) attr:class="button secondary">"Notifications"</A>
+                    <a class="button secondary" href=crate::address::rounds_csv(patient.id) download data-testid="rounds-csv">"Rounds (CSV)"</a>
                     {writer.then(|| view! { <A href=format!("/patients/{}/edit", patient.id) attr:class="button secondary">"Edit details"</A> })}
                 </div>
             </div>

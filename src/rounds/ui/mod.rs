@@ -3,5 +3,6 @@
 pub mod charts;
 pub mod correct;
 pub mod form;
+pub mod handover;
 pub mod status;
 pub mod table;
