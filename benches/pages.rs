@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{ADMIN_PASSWORD, admit, record_every_five_minutes, round};
+use common::{admit, record_every_five_minutes, round};
 use vitalboard::rounds::service as rounds;
 use vitalboard::rules::RoundInput;
 
@@ -99,23 +99,8 @@ async fn main() {
         start.elapsed().as_secs_f64()
     );
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = vitalboard::server::router(state, false)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (base, client) = common::serve(state).await;
     let anonymous = reqwest::Client::new();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{base}/api/auth/login"))
-        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success());
 
     let report = |id: i32, span: &str| format!("{base}/patients/{id}?span={span}");
     for (what, url) in [

@@ -99,3 +99,27 @@ pub async fn record_every_five_minutes(
             .unwrap();
     }
 }
+
+/// Serves `state` on a free loopback port: its address and a client
+/// signed in as the administrator. (The benches that only call the
+/// services leave it unused.)
+#[allow(dead_code)]
+pub async fn serve(state: AppState) -> (String, reqwest::Client) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = vitalboard::server::router(state, false)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("{base}/api/auth/login"))
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success());
+    (base, client)
+}

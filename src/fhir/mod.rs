@@ -16,10 +16,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use fhirbolt::model::r4::Resource;
 use fhirbolt::model::r4::resources::{
-    CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestInteraction,
-    CapabilityStatementRestResource, CapabilityStatementRestResourceInteraction,
-    CapabilityStatementRestResourceOperation, CapabilityStatementRestResourceSearchParam,
-    CapabilityStatementSoftware, OperationOutcome, OperationOutcomeIssue,
+    Bundle, BundleEntry, CapabilityStatement, CapabilityStatementRest,
+    CapabilityStatementRestInteraction, CapabilityStatementRestResource,
+    CapabilityStatementRestResourceInteraction, CapabilityStatementRestResourceOperation,
+    CapabilityStatementRestResourceSearchParam, CapabilityStatementSoftware, OperationOutcome,
+    OperationOutcomeIssue,
 };
 use futures::StreamExt;
 use serde::Deserialize;
@@ -30,7 +31,7 @@ use crate::error::AppError;
 use crate::patients::service::{self as patients, ListQuery};
 use crate::platform::state::AppState;
 use crate::rounds::service::{self as rounds, RangeQuery};
-use resources::{Measure, entry, observation, observations, parse_observation_id, searchset};
+use resources::{Measure, entry, observation, parse_observation_id, searchset};
 
 /// The media type of every answer.
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
@@ -330,8 +331,9 @@ async fn read_observation(
         Err(AppError::NotFound(_)) => return Err(missing().into()),
         other => other?,
     };
-    let sources = rounds::source_ids(&state.db, round.id).await?;
-    let found = observation(&round, measure, &sources).ok_or_else(missing)?;
+    let sources = rounds::source_ids(&state.db, &[round.id]).await?;
+    let known = sources.get(&round.id).map_or(&[][..], Vec::as_slice);
+    let found = observation(&round, measure, known).ok_or_else(missing)?;
     Ok(answer(
         StatusCode::OK,
         &Resource::Observation(Box::new(found)),
@@ -437,29 +439,11 @@ async fn search_observations(
     }
     let patient = patient.ok_or_else(|| AppError::invalid("patient", "is required"))?;
     let found = rounds::list(&state.db, &caller, patient, range).await?;
-    let wanted = |m: &Measure| {
+    let wanted = |m: Measure| {
         (categories.is_empty() || categories.contains(&m.category()))
-            && (codes.is_empty() || codes.contains(m))
+            && (codes.is_empty() || codes.contains(&m))
     };
-    let mut entries = Vec::new();
-    for round in &found.items {
-        let sources = rounds::source_ids(&state.db, round.id).await?;
-        for o in observations(round, &sources) {
-            let id =
-                o.id.as_ref()
-                    .and_then(|i| i.value.clone())
-                    .unwrap_or_default();
-            let measure = parse_observation_id(&id).map(|(_, m)| m);
-            if measure.as_ref().is_some_and(wanted) {
-                entries.push(entry(
-                    BASE,
-                    Resource::Observation(Box::new(o)),
-                    "Observation",
-                    &id,
-                ));
-            }
-        }
-    }
+    let entries = observation_entries(&state.db, &found.items, wanted).await?;
     let filters: Vec<(&str, Option<String>)> = query
         .iter()
         .filter(|(k, _)| k != "_count" && k != "_page")
@@ -485,7 +469,7 @@ async fn everything(
         &patient.id.to_string(),
     );
     let mut head = br#"{"resourceType":"Bundle","type":"searchset","entry":["#.to_vec();
-    head.extend(entry_json(first)?);
+    head.extend(entries_json(vec![first])?);
     let db = state.db.clone();
     let patient_id = patient.id;
     let pieces = futures::stream::try_unfold(Some(None), move |after| {
@@ -500,21 +484,10 @@ async fn everything(
             };
             let next = Some((last.values.measured_at, last.id));
             let mut piece = Vec::new();
-            for round in &stay {
-                let sources = rounds::source_ids(&db, round.id).await?;
-                for o in observations(round, &sources) {
-                    let id =
-                        o.id.as_ref()
-                            .and_then(|i| i.value.clone())
-                            .unwrap_or_default();
-                    piece.push(b',');
-                    piece.extend(entry_json(entry(
-                        BASE,
-                        Resource::Observation(Box::new(o)),
-                        "Observation",
-                        &id,
-                    ))?);
-                }
+            let entries = observation_entries(&db, &stay, |_| true).await?;
+            if !entries.is_empty() {
+                piece.push(b',');
+                piece.extend(entries_json(entries)?);
             }
             Ok(Some((Bytes::from(piece), Some(next))))
         }
@@ -528,16 +501,49 @@ async fn everything(
         .into_response())
 }
 
-/// One Bundle entry as JSON.
-fn entry_json(entry: fhirbolt::model::r4::resources::BundleEntry) -> Result<Vec<u8>, AppError> {
-    let bundle = fhirbolt::model::r4::resources::Bundle {
+/// The Observations of `stay` that are `wanted`, as searchset entries.
+async fn observation_entries(
+    db: &sea_orm::DatabaseConnection,
+    stay: &[crate::rounds::Round],
+    wanted: impl Fn(Measure) -> bool,
+) -> Result<Vec<BundleEntry>, AppError> {
+    let ids: Vec<i32> = stay.iter().map(|r| r.id).collect();
+    let sources = rounds::source_ids(db, &ids).await?;
+    let mut entries = Vec::new();
+    for round in stay {
+        let known = sources.get(&round.id).map_or(&[][..], Vec::as_slice);
+        for measure in Measure::all().filter(|m| wanted(*m)) {
+            if let Some(found) = observation(round, measure, known) {
+                let id = resources::observation_id(round.id, measure);
+                entries.push(entry(
+                    BASE,
+                    Resource::Observation(Box::new(found)),
+                    "Observation",
+                    &id,
+                ));
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// Bundle entries as JSON, separated by commas: the inside of a Bundle's
+/// `entry` array.
+fn entries_json(entries: Vec<BundleEntry>) -> Result<Vec<u8>, AppError> {
+    let bundle = Resource::Bundle(Box::new(Bundle {
         r#type: "searchset".into(),
-        entry: vec![entry],
+        entry: entries,
         ..Default::default()
-    };
-    let value = fhirbolt::json::to_json_value(Resource::Bundle(Box::new(bundle)), None)
-        .map_err(|e| AppError::internal("FHIR serialization", e))?;
-    serde_json::to_vec(&value["entry"][0]).map_err(|e| AppError::internal("FHIR serialization", e))
+    }));
+    let json = serialized(&bundle)?;
+    let opening = b"\"entry\":[";
+    let inside = json
+        .windows(opening.len())
+        .position(|w| w == opening)
+        .map(|at| at + opening.len())
+        .filter(|_| json.ends_with(b"]}"))
+        .map(|at| json[at..json.len() - 2].to_vec());
+    inside.ok_or_else(|| AppError::internal("FHIR serialization", "a Bundle without its entries"))
 }
 
 /// Records the Observations of a transaction Bundle as rounds.

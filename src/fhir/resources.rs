@@ -287,13 +287,6 @@ pub fn observation(round: &Round, measure: Measure, sources: &[SourceId]) -> Opt
     Some(observation)
 }
 
-/// Every Observation of a round.
-pub fn observations(round: &Round, sources: &[SourceId]) -> Vec<Observation> {
-    Measure::all()
-        .filter_map(|m| observation(round, m, sources))
-        .collect()
-}
-
 /// A searchset Bundle entry.
 pub fn entry(
     base: &str,

@@ -396,22 +396,27 @@ async fn known_round(
     Ok(None)
 }
 
-/// The sender's identifiers of a round's measurements, by field.
+/// The sender's identifiers of the measurements of `rounds`, by round.
 pub async fn source_ids(
     db: &impl ConnectionTrait,
-    round_id: i32,
-) -> Result<Vec<SourceId>, AppError> {
-    Ok(source::Entity::find()
-        .filter(source::Column::RoundId.eq(round_id))
+    rounds: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<SourceId>>, AppError> {
+    let mut by_round: std::collections::HashMap<i32, Vec<SourceId>> = Default::default();
+    if rounds.is_empty() {
+        return Ok(by_round);
+    }
+    for m in source::Entity::find()
+        .filter(source::Column::RoundId.is_in(rounds.iter().copied()))
         .all(db)
         .await?
-        .into_iter()
-        .map(|m| SourceId {
+    {
+        by_round.entry(m.round_id).or_default().push(SourceId {
             system: m.system,
             value: m.value,
             field: m.field,
-        })
-        .collect())
+        });
+    }
+    Ok(by_round)
 }
 
 /// Up to `limit` rounds of a patient after `after` (measured time and id),

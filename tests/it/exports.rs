@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::records::{admit, gateway_token, record, ward_ids};
-use crate::support::{TestDb, TestServer, every_database, get_json, signed_in};
+use crate::support::{TestDb, TestServer, bearer, every_database, get_json, signed_in};
 
 async fn csv_of(client: &reqwest::Client, url: String) -> (u16, Vec<csv::StringRecord>) {
     let response = client.get(url).send().await.unwrap();
@@ -43,19 +43,7 @@ async fn csv_files(db: &TestDb) {
     let server = TestServer::start(&db.url()).await;
     let admin = signed_in(&server, "admin").await;
     let (ward_a, ward_b) = ward_ids(&server, &admin).await;
-    let gateway = reqwest::Client::builder()
-        .default_headers(
-            [(
-                reqwest::header::AUTHORIZATION,
-                format!("Bearer {}", gateway_token(&server, &admin, ward_a).await)
-                    .parse()
-                    .unwrap(),
-            )]
-            .into_iter()
-            .collect(),
-        )
-        .build()
-        .unwrap();
+    let gateway = bearer(&gateway_token(&server, &admin, ward_a).await);
     let patient = admit(&server, &admin, ward_a, "CSV-1").await;
     let theirs = admit(&server, &admin, ward_b, "CSV-B").await;
     for (i, note) in [

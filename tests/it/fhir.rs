@@ -7,22 +7,7 @@ use serde_json::{Value, json};
 
 use crate::live::Socket;
 use crate::records::{admit, gateway_token, record, ward_ids};
-use crate::support::{TestDb, TestServer, every_database, get_json, signed_in};
-
-/// A client sending the bearer token.
-fn with_token(token: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .default_headers(
-            [(
-                reqwest::header::AUTHORIZATION,
-                format!("Bearer {token}").parse().unwrap(),
-            )]
-            .into_iter()
-            .collect(),
-        )
-        .build()
-        .unwrap()
-}
+use crate::support::{TestDb, TestServer, bearer, every_database, get_json, signed_in};
 
 /// GETs a FHIR path: its status and the resource, checked against the R4
 /// model (strict: no element the model does not know).
@@ -180,7 +165,7 @@ async fn reads_and_searches(db: &TestDb) {
     let server = TestServer::start(&db.url()).await;
     let admin = signed_in(&server, "admin").await;
     let (ward_a, ward_b) = ward_ids(&server, &admin).await;
-    let gateway = with_token(&gateway_token(&server, &admin, ward_a).await);
+    let gateway = bearer(&gateway_token(&server, &admin, ward_a).await);
     let ours: Vec<i64> = [
         admit(&server, &admin, ward_a, "FHIR-1").await,
         admit(&server, &admin, ward_a, "FHIR-2").await,
@@ -408,7 +393,7 @@ async fn transactions(db: &TestDb) {
     let admin = signed_in(&server, "admin").await;
     let (ward_a, ward_b) = ward_ids(&server, &admin).await;
     let token = gateway_token(&server, &admin, ward_a).await;
-    let gateway = with_token(&token);
+    let gateway = bearer(&token);
     let patient = admit(&server, &admin, ward_a, "FHIR-IN-1").await;
     let copy = admit(&server, &admin, ward_a, "FHIR-IN-2").await;
     let theirs = admit(&server, &admin, ward_b, "FHIR-IN-B").await;

@@ -88,17 +88,7 @@ async fn a_gateway_records_lists_and_corrects_rounds_with_a_token() {
         let admin = signed_in(&server, "admin").await;
         let (ward_a, _) = ward_ids(&server, &admin).await;
         let token = gateway_token(&server, &admin, ward_a).await;
-        let gateway = reqwest::Client::builder()
-            .default_headers(
-                [(
-                    reqwest::header::AUTHORIZATION,
-                    format!("Bearer {token}").parse().unwrap(),
-                )]
-                .into_iter()
-                .collect(),
-            )
-            .build()
-            .unwrap();
+        let gateway = crate::support::bearer(&token);
         let patient = admit(&server, &gateway, ward_a, "H-2001").await;
 
         for hour in 0..6 {

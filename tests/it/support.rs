@@ -171,6 +171,21 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A client sending an API token.
+pub fn bearer(token: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .default_headers(
+            [(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .expect("client")
+}
+
 /// A client signed in as one of the demo users.
 pub async fn signed_in(server: &TestServer, username: &str) -> reqwest::Client {
     let client = client();

@@ -22,7 +22,8 @@ fn signed(ml: i64) -> String {
     }
 }
 
-/// `2 at the start → 3 → 5`, or that no round was recorded this shift.
+/// `2 at the start → 3 → 5 ×2`: the score at the start of the shift and
+/// after each round, a run of equal scores counted once.
 fn trend(entry: &HandoverPatient) -> String {
     let s = &entry.summary;
     let start = s
@@ -31,7 +32,20 @@ fn trend(entry: &HandoverPatient) -> String {
     if s.news2_in_shift.is_empty() {
         return format!("{start} at the start; no round this shift");
     }
-    let during: Vec<String> = s.news2_in_shift.iter().map(u8::to_string).collect();
+    let mut runs: Vec<(u8, usize)> = Vec::new();
+    for score in &s.news2_in_shift {
+        match runs.last_mut() {
+            Some((last, count)) if last == score => *count += 1,
+            _ => runs.push((*score, 1)),
+        }
+    }
+    let during: Vec<String> = runs
+        .into_iter()
+        .map(|(score, count)| match count {
+            1 => score.to_string(),
+            n => format!("{score} ×{n}"),
+        })
+        .collect();
     format!("{start} at the start → {}", during.join(" → "))
 }
 

@@ -194,7 +194,7 @@ fn RoundRow(round: Round, can_write: bool, scale2: bool) -> impl IntoView {
                 {can_write
                     .then(|| {
                         view! {
-                            <A href=format!("/patients/{}/rounds/{}/correct", round.patient_id, round.id) attr:class="block">
+                            <A href=format!("/patients/{}/rounds/{}/correct", round.patient_id, round.id) attr:class="block no-print">
                                 "Correct"
                             </A>
                         }
