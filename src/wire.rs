@@ -4,27 +4,19 @@
 
 use serde::{Deserialize, Deserializer};
 
-/// What a JSON value or a form field holds, before validation.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Typed {
-    Text(String),
-    Whole(i64),
-    Number(f64),
-    Flag(bool),
-}
-
 /// Reads a string, a number or a boolean as the text validation reads; an
-/// absent or `null` value is none.
+/// absent or `null` value is none. A number keeps the digits it was sent
+/// with. (Read through `serde_json::Value`, which understands numbers alike
+/// whether or not serde_json keeps their exact text.)
 pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(
-        Option::<Typed>::deserialize(deserializer)?.map(|value| match value {
-            Typed::Text(text) => text,
-            Typed::Whole(n) => n.to_string(),
-            Typed::Number(n) => n.to_string(),
-            Typed::Flag(b) => b.to_string(),
-        }),
-    )
+    use serde::de::Error;
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(text) => Ok(Some(text)),
+        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+        serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err(D::Error::custom("expected text, a number or true/false")),
+    }
 }
 
 /// Text with no control character and at least one that is not a space,
