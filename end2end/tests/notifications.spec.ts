@@ -16,11 +16,16 @@ async function quietWard(request: APIRequestContext): Promise<number> {
   return id;
 }
 
-async function admit(request: APIRequestContext, ward: number): Promise<number> {
+async function demoWard(request: APIRequestContext): Promise<number> {
+  const wards = await (await request.get('/api/wards')).json();
+  return wards.find((w: { name: string }) => w.name === 'Dengue ward A').id;
+}
+
+async function admit(request: APIRequestContext, ward: number, number: string): Promise<number> {
   const response = await request.post('/api/patients/create', {
     data: {
       patient: {
-        first_name: 'Alan', last_name: 'Turing', hospital_number: 'E2E-ALERT-1', ward_id: String(ward),
+        first_name: 'Alan', last_name: 'Turing', hospital_number: number, ward_id: String(ward),
         sex: 'male', birth_date: '1982-06-23', monitoring_interval_hours: '4', bed: '7',
       },
     },
@@ -33,7 +38,7 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signIn(admin, 'admin');
-  const patient = await admit(admin.request, await quietWard(admin.request));
+  const patient = await admit(admin.request, await quietWard(admin.request), 'E2E-ALERT-1');
 
   const nurseContext = await browser.newContext();
   const dashboard = await nurseContext.newPage();
@@ -97,7 +102,7 @@ test('the settings page saves which kinds to receive @no-js', async ({ page }) =
 
 test('a clinician sets the phase by hand with a reason and returns it to the rules @no-js', async ({ page }) => {
   await signIn(page, 'nurse');
-  const patient = await admit(page.request, `E2E-PHASE-${test.info().project.name}`);
+  const patient = await admit(page.request, await demoWard(page.request), `E2E-PHASE-${test.info().project.name}`);
   await page.goto(`/patients/${patient}`);
   await page.getByText('Set the phase by hand…').click();
   const form = page.getByTestId('set-phase');
