@@ -22,12 +22,20 @@ async function admit(page: Page, number: string, last: string) {
   await ready(page);
 }
 
-async function recordRound(page: Page, values: Record<string, string>) {
+/** Types `values` (by label) into the round form, breathing air and alert. */
+async function typeRound(page: Page, values: Record<string, string>) {
   await page.getByText('Record a round').click();
   const form = page.getByTestId('record-round');
   for (const [label, value] of Object.entries(values)) {
     await form.getByLabel(label, { exact: true }).fill(value);
   }
+  await form.getByRole('radio', { name: 'Air' }).check();
+  await form.getByRole('radio', { name: 'A Alert' }).check();
+  return form;
+}
+
+async function recordRound(page: Page, values: Record<string, string>) {
+  const form = await typeRound(page, values);
   await form.getByRole('button', { name: 'Save round' }).click();
 }
 
@@ -95,4 +103,65 @@ test('the patients list searches and an observer cannot write @no-js', async ({ 
   await page.getByLabel('Search').fill('no such patient anywhere');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('no-patients')).toBeVisible();
+});
+
+test('the round form scores as it is typed, asks for breathing and consciousness, and saves what it showed', async ({ page }) => {
+  await signIn(page, 'nurse');
+  await admit(page, 'E2E-300', 'Preview');
+  await page.getByText('Record a round').click();
+  const form = page.getByTestId('record-round');
+  const preview = form.getByTestId('news2-preview');
+  await form.getByLabel('Respiration /min', { exact: true }).fill('23');
+  await form.getByLabel('SpO2 %', { exact: true }).fill('94');
+  await form.getByLabel('Systolic BP mmHg', { exact: true }).fill('95');
+  await form.getByLabel('Pulse /min', { exact: true }).fill('131');
+  await form.getByLabel('Temperature °C', { exact: true }).fill('38.4');
+  await expect(form.getByText('25–45 °C')).toBeVisible();
+  await expect(preview).toContainText('Pulse 131 /min ≥ 131 scores 3');
+  await expect(preview).toContainText('Not typed yet: Oxygen, Consciousness');
+  await expect(form.getByTestId('preview-total')).toHaveText('9');
+
+  // The patient changes elsewhere while the round is typed: what was typed stays.
+  const patientId = Number(new URL(page.url()).pathname.split('/').pop());
+  const v = await (await page.request.get('/api/patients/get', { params: { id: String(patientId) } })).json();
+  const moved = await page.request.post('/api/patients/update', {
+    data: {
+      id: patientId,
+      patient: {
+        first_name: v.first_name, last_name: v.last_name, hospital_number: v.hospital_number, ward_id: String(v.ward_id),
+        sex: v.sex, birth_date: v.birth_date, admitted_at: v.admitted_at,
+        monitoring_interval_hours: String(v.monitoring_interval_hours), bed: '14',
+      },
+    },
+  });
+  expect(moved.status(), await moved.text()).toBe(200);
+  await expect(page.getByText('· bed 14')).toBeVisible();
+  await expect(form.getByLabel('Pulse /min', { exact: true })).toHaveValue('131');
+  await expect(form.getByTestId('preview-total')).toHaveText('9');
+
+  await form.getByRole('button', { name: 'Save round' }).click();
+  const air = form.getByRole('radio', { name: 'Air' });
+  await expect.poll(() => air.evaluate((e: HTMLInputElement) => e.validity.valueMissing)).toBe(true);
+  await expect.poll(() => form.getByRole('radio', { name: 'A Alert' }).evaluate((e: HTMLInputElement) => e.validity.valueMissing)).toBe(true);
+  await expect(page.getByTestId(/^round-\d+$/)).toHaveCount(0);
+
+  for (const target of await form.locator('.segment, .checks .check').all()) {
+    const box = await target.boundingBox();
+    expect(box!.height, await target.innerText()).toBeGreaterThanOrEqual(44);
+    expect(box!.width, await target.innerText()).toBeGreaterThanOrEqual(44);
+  }
+  await form.getByRole('radio', { name: 'Oxygen' }).check();
+  await form.getByRole('radio', { name: 'C New confusion' }).check();
+  await expect(form.getByTestId('preview-total')).toHaveText('14');
+  await expect(preview).not.toContainText('Not typed yet');
+  const shown = await preview.locator('.subscores li').allInnerTexts();
+  await page.screenshot({ path: 'test-results/screens/round-form-preview.png', fullPage: true });
+
+  await form.getByRole('button', { name: 'Save round' }).click();
+  await expect(page.getByTestId(/^round-\d+$/)).toHaveCount(1);
+  await expect(page.getByTestId('news2-total')).toHaveText('14');
+  const card = page.locator('section[aria-labelledby="news2-title"] .subscores li');
+  await expect(card).toHaveText(shown);
+  await expect(form.getByLabel('Pulse /min', { exact: true })).toHaveValue('');
+  await expect(form.locator('input[type=radio]:checked')).toHaveCount(0);
 });

@@ -156,6 +156,16 @@ pub fn parse_time(text: &str, zone: &Zone) -> Option<DateTime<Utc>> {
         })
 }
 
+/// Breathing as typed: `true`, `on` or `yes` is oxygen, `false`, `off` or
+/// `no` air; anything else is not a reading.
+pub fn read_on_oxygen(text: &str) -> Option<bool> {
+    match text.trim() {
+        "true" | "on" | "yes" => Some(true),
+        "false" | "off" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 impl RoundInput {
     /// Validates the whole round against the rules of the product brief.
     /// Every offending field is named with what is allowed; `now` bounds
@@ -211,9 +221,10 @@ impl RoundInput {
             .filter(|t| !t.is_empty())
         {
             None => {}
-            Some("true" | "on" | "yes") => values.on_oxygen = Some(true),
-            Some("false" | "off" | "no") => values.on_oxygen = Some(false),
-            Some(_) => errors.push(FieldError::new("on_oxygen", "must be true or false")),
+            Some(text) => match read_on_oxygen(text) {
+                Some(on) => values.on_oxygen = Some(on),
+                None => errors.push(FieldError::new("on_oxygen", "must be true or false")),
+            },
         }
         match self
             .consciousness

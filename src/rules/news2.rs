@@ -33,6 +33,29 @@ impl Observations {
         newest
     }
 
+    /// The values typed into a round form, each read by the round's own
+    /// rules; a value those rules refuse counts as not typed.
+    pub fn typed(input: &super::RoundInput) -> Self {
+        let number = |name: &str| {
+            input
+                .numeric(name)
+                .and_then(|text| super::fields::spec(name).parse(text).ok().flatten())
+        };
+        let whole = |name: &str| number(name).map(|v| v as i32);
+        Observations {
+            respiration_per_min: whole("respiration_per_min"),
+            spo2_percent: whole("spo2_percent"),
+            on_oxygen: input.on_oxygen.as_deref().and_then(super::read_on_oxygen),
+            systolic_mmhg: whole("systolic_mmhg"),
+            pulse_per_min: whole("pulse_per_min"),
+            consciousness: input
+                .consciousness
+                .as_deref()
+                .and_then(|c| Consciousness::parse(c.trim())),
+            temperature_c: number("temperature_c"),
+        }
+    }
+
     /// Takes the values `round`, newer than every one seen, carries.
     pub fn update(&mut self, round: &super::RoundValues) {
         self.respiration_per_min = round.respiration_per_min.or(self.respiration_per_min);
@@ -312,6 +335,15 @@ fn parts<S: Tally>(obs: &Observations, scale2: bool) -> [(&'static str, Option<S
         ("Temperature", obs.temperature_c.map(temperature)),
     ]
 }
+
+/// The numeric fields of a round that NEWS2 scores.
+pub const SCORED_NUMBERS: [&str; 5] = [
+    "respiration_per_min",
+    "spo2_percent",
+    "systolic_mmhg",
+    "pulse_per_min",
+    "temperature_c",
+];
 
 /// The field of the round each scored parameter comes from.
 pub fn field_of(parameter: &str) -> Option<&'static str> {
@@ -638,5 +670,38 @@ mod tests {
             .map(|(f, s)| (f, s.points))
             .collect();
         assert_eq!(found, [("respiration_per_min", 3), ("on_oxygen", 2)]);
+    }
+
+    #[test]
+    fn a_typed_form_scores_as_the_saved_round_does() {
+        let input = super::super::RoundInput {
+            respiration_per_min: Some("23".into()),
+            spo2_percent: Some(" 94 ".into()),
+            on_oxygen: Some("true".into()),
+            systolic_mmhg: Some("95".into()),
+            pulse_per_min: Some("131".into()),
+            consciousness: Some("C".into()),
+            temperature_c: Some("38,4".into()),
+            ..Default::default()
+        };
+        let now = chrono::Utc::now();
+        let saved = input.parse(now, &crate::zones::Zone::default()).unwrap();
+        for scale2 in [false, true] {
+            assert_eq!(
+                news2(&Observations::typed(&input), scale2),
+                news2(&Observations::newest(std::slice::from_ref(&saved)), scale2),
+                "scale 2: {scale2}"
+            );
+        }
+        assert_eq!(news2(&Observations::typed(&input), false).total, 14);
+
+        let refused = super::super::RoundInput {
+            pulse_per_min: Some("fast".into()),
+            temperature_c: Some("50".into()),
+            on_oxygen: Some("maybe".into()),
+            consciousness: Some("Q".into()),
+            ..Default::default()
+        };
+        assert_eq!(Observations::typed(&refused), Observations::default());
     }
 }

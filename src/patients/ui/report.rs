@@ -62,6 +62,24 @@ pub fn PatientReportPage() -> impl IntoView {
         }
     });
     count_successes(detail_changes, discharge);
+    // The round being typed lives here, not in the form, so that a form
+    // drawn again (the patient changed elsewhere, a refused save) keeps it;
+    // a saved round and another patient start an empty one.
+    let draft = RwSignal::new(RoundInput::default());
+    let cleared = RwSignal::new(0usize);
+    let clear = move || {
+        draft.set(RoundInput::default());
+        cleared.update(|n| *n += 1);
+    };
+    Effect::new(move || {
+        if let Some(Ok(_)) = record.value().get() {
+            clear();
+        }
+    });
+    Effect::new(move |_| {
+        id.track();
+        clear();
+    });
     watch_patient(id, move |event| {
         changes.update(|n| *n += 1);
         if event.is_none_or(|e| e.stream == "patients") {
@@ -163,7 +181,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     .await
                     .ok()
                     .filter(|p| can_write() && p.discharged_at.is_none())
-                    .map(|p| view! { <RecordRoundCard patient_id=p.id record /> })
+                    .map(|p| view! { <RecordRoundCard patient_id=p.id scale2=p.values.spo2_scale2 record draft cleared /> })
             })}
         </Transition>
         <Transition fallback=|| ()>
@@ -389,14 +407,23 @@ fn PatientHeader(
 }
 
 #[component]
-fn RecordRoundCard(patient_id: i32, record: ServerAction<RecordRound>) -> impl IntoView {
+fn RecordRoundCard(
+    patient_id: i32,
+    scale2: bool,
+    record: ServerAction<RecordRound>,
+    draft: RwSignal<RoundInput>,
+    cleared: RwSignal<usize>,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="record-title">
-            <details class="add-form" open=move || failed(record)>
+            <details class="add-form" open=move || failed(record) || draft.with(|d| *d != RoundInput::default())>
                 <summary class="button" id="record-title">"Record a round"</summary>
                 <ActionForm action=record attr:class="round-form" attr:data-testid="record-round">
                     <input type="hidden" name="patient_id" value=patient_id />
-                    <RoundFields initial=RoundInput::default() key="new".to_owned() />
+                    {move || {
+                        cleared.track();
+                        view! { <RoundFields initial=draft.get_untracked() key="new".to_owned() scale2 draft /> }
+                    }}
                     <ErrorBox error=action_error(record) />
                     <button type="submit" class="button">"Save round"</button>
                 </ActionForm>

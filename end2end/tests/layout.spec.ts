@@ -1,0 +1,56 @@
+import { expect, Page, test } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+const WIDTHS = [360, 375, 768, 1280];
+
+/** The page's width beyond the viewport, in CSS pixels (0 when it cannot pan sideways). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+test('no page pans sideways on a phone, a tablet or a desktop @no-js', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto('/login');
+  expect(await overflow(page), 'the sign-in page at 360 px').toBe(0);
+
+  await signIn(page, 'admin');
+  const list = await (await page.request.get('/api/patients', { params: { status: 'admitted' } })).json();
+  const patient = list.items[0].id;
+  const rounds = await (await page.request.get('/api/rounds', { params: { patient_id: String(patient) } })).json();
+  const wards = await (await page.request.get('/api/wards')).json();
+  const paths = [
+    '/', '/patients', '/patients/new', `/patients/${patient}`, `/patients/${patient}/rounds/${rounds.items[0].id}/correct`,
+    '/notifications', '/settings', '/admin', '/api', `/wards/${wards[0].id}/handover`,
+  ];
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 780 });
+    for (const path of paths) {
+      await page.goto(path);
+      await expect(page.getByTestId('user-role')).toBeVisible();
+      if (hydrated()) {
+        await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+      }
+      expect(await overflow(page), `${path} at ${width} px`).toBe(0);
+    }
+  }
+});
+
+test('the round form fits a phone: two columns of vitals, each range under its field', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 780 });
+  await signIn(page, 'nurse');
+  const list = await (await page.request.get('/api/patients', { params: { status: 'admitted' } })).json();
+  await page.goto(`/patients/${list.items[0].id}`);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.getByText('Record a round').click();
+  const form = page.getByTestId('record-round');
+  const temperature = await form.getByLabel('Temperature °C', { exact: true }).boundingBox();
+  const pulse = await form.getByLabel('Pulse /min', { exact: true }).boundingBox();
+  expect(pulse!.y, 'pulse beside temperature').toBeCloseTo(temperature!.y, 0);
+  expect(pulse!.x).toBeGreaterThan(temperature!.x + temperature!.width);
+  await expect(form.getByText('20–300 /min')).toBeVisible();
+  expect(await overflow(page)).toBe(0);
+  await form.getByLabel('Pulse /min', { exact: true }).fill('131');
+  await form.getByRole('radio', { name: 'Air' }).check();
+  await expect(form.getByTestId('preview-total')).toHaveText('3');
+  await form.screenshot({ path: 'test-results/screens/round-form-375.png' });
+});
