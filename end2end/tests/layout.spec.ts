@@ -35,14 +35,22 @@ test('no page pans sideways on a phone, a tablet or a desktop @no-js', async ({ 
   }
 });
 
-test('the round form fits a phone: two columns of vitals, each range under its field', async ({ page }) => {
+test('on a phone the patient stays in sight and the round form fits: two columns of vitals, each range under its field', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 780 });
   await signIn(page, 'nurse');
   const list = await (await page.request.get('/api/patients', { params: { status: 'admitted' } })).json();
-  await page.goto(`/patients/${list.items[0].id}`);
+  const patient = list.items[0];
+  await page.goto(`/patients/${patient.id}`);
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-  await page.getByText('Record a round').click();
+  await page.getByTestId('history').scrollIntoViewIfNeeded();
+  const sticky = page.getByTestId('sticky-patient');
+  await expect(sticky).toBeInViewport();
+  await expect(sticky).toContainText(`${patient.last_name}, ${patient.first_name}`);
+  await expect(sticky).toContainText(`NEWS2 ${patient.status.news2_total}`);
+  await page.screenshot({ path: 'test-results/screens/report-sticky-375.png' });
+  await sticky.getByRole('link', { name: 'Record round' }).click();
   const form = page.getByTestId('record-round');
+  await expect(form.getByLabel('Temperature °C', { exact: true })).toBeVisible();
   const temperature = await form.getByLabel('Temperature °C', { exact: true }).boundingBox();
   const pulse = await form.getByLabel('Pulse /min', { exact: true }).boundingBox();
   expect(pulse!.y, 'pulse beside temperature').toBeCloseTo(temperature!.y, 0);

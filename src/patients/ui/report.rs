@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use super::dashboard::{news2_badge, phase_chip};
 use super::{can_write, route_id};
 use crate::accounts::ui::signed_in_user;
 use crate::display::ui::{HospitalTimeHint, display_ready, use_display};
@@ -66,8 +67,11 @@ pub fn PatientReportPage() -> impl IntoView {
     // drawn again (the patient changed elsewhere, a refused save) keeps it;
     // a saved round and another patient start an empty one.
     let draft = RwSignal::new(RoundInput::default());
+    // The sticky "Record round" button asks for the form to open.
+    let record_wanted = RwSignal::new(false);
     let cleared = RwSignal::new(0usize);
     let clear = move || {
+        record_wanted.set(false);
         draft.set(RoundInput::default());
         cleared.update(|n| *n += 1);
     };
@@ -141,6 +145,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     .and_then(|page| fever_day(&page.items, Utc::now(), &use_display().zone));
                 view! {
                     <Title text=patient.full_name() />
+                    <StickyPatient patient=patient.clone() writer wanted=record_wanted />
                     <PatientHeader patient=patient.clone() fever discharge writer />
                     <LatestAdvice advice />
                     {match status {
@@ -181,7 +186,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     .await
                     .ok()
                     .filter(|p| can_write() && p.discharged_at.is_none())
-                    .map(|p| view! { <RecordRoundCard patient_id=p.id scale2=p.values.spo2_scale2 record draft cleared /> })
+                    .map(|p| view! { <RecordRoundCard patient_id=p.id scale2=p.values.spo2_scale2 record draft cleared wanted=record_wanted /> })
             })}
         </Transition>
         <Transition fallback=|| ()>
@@ -406,6 +411,32 @@ fn PatientHeader(
     }
 }
 
+/// The patient's name, bed, NEWS2, phase and next due time, kept at the
+/// top of the screen while the report scrolls, with the way to the round
+/// form.
+#[component]
+fn StickyPatient(patient: Patient, writer: bool, wanted: RwSignal<bool>) -> impl IntoView {
+    let display = use_display();
+    let now = Utc::now();
+    let place = patient.values.bed.as_ref().map(|bed| format!("bed {bed}"));
+    let overdue = patient.round_overdue(now);
+    let open = patient.discharged_at.is_none();
+    view! {
+        <div class="sticky-patient" data-testid="sticky-patient">
+            <strong class="sticky-name">{patient.full_name()}</strong>
+            {place.map(|p| view! { <span class="muted">{p}</span> })}
+            <span class="sticky-score">"NEWS2 "{news2_badge(&patient)}</span>
+            {phase_chip(&patient)}
+            {open.then(|| view! {
+                <span class:danger-text=overdue>{format!("{} {}", if overdue { "overdue since" } else { "due" }, display.time(patient.next_round_due()))}</span>
+            })}
+            {(writer && open).then(|| view! {
+                <a class="button sticky-record" href="#record-title" data-testid="sticky-record" on:click=move |_| wanted.set(true)>"Record round"</a>
+            })}
+        </div>
+    }
+}
+
 #[component]
 fn RecordRoundCard(
     patient_id: i32,
@@ -413,10 +444,11 @@ fn RecordRoundCard(
     record: ServerAction<RecordRound>,
     draft: RwSignal<RoundInput>,
     cleared: RwSignal<usize>,
+    wanted: RwSignal<bool>,
 ) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="record-title">
-            <details class="add-form" open=move || failed(record) || draft.with(|d| *d != RoundInput::default())>
+            <details class="add-form" open=move || wanted.get() || failed(record) || draft.with(|d| *d != RoundInput::default())>
                 <summary class="button" id="record-title">"Record a round"</summary>
                 <ActionForm action=record attr:class="round-form" attr:data-testid="record-round">
                     <input type="hidden" name="patient_id" value=patient_id />
