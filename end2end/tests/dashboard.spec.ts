@@ -59,9 +59,9 @@ test('the report draws its charts for the day and the whole stay @no-js', async 
   await expect(temperature.locator('g.point').first()).toBeAttached();
   const dayPoints = await temperature.locator('g.point').count();
   await expect(page.getByTestId('chart-news2').locator('g.point').first()).toBeAttached();
-  await expect(page.getByTestId('chart-blood')).toContainText('Platelets');
+  await expect(page.getByTestId('chart-platelets')).toContainText('Platelets');
   await expect(page.getByTestId('chart-fluids').locator('rect.bar').first()).toBeAttached();
-  await expect(page.getByTestId('chart-fluids')).toContainText('Cumulative balance');
+  await expect(page.getByTestId('chart-balance')).toContainText('Cumulative balance');
   const project = hydrated() ? 'hydrated' : 'no-js';
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: `test-results/report-1280-${project}.png`, fullPage: true });

@@ -53,7 +53,9 @@ test('two users on one report see each other and each other\'s rounds without re
   await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveCount(0);
 
   await recordRound(nurse.request, patient, { temperature_c: '39.7', pulse_per_min: '123' });
-  await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveCount(2);
+  await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveCount(1);
+  await expect(consultant.getByTestId('chart-temperature').locator('g.point')).toHaveAttribute('aria-label', /Temperature 39\.7 °C/);
+  await expect(consultant.getByTestId('chart-pulse').locator('g.point')).toHaveAttribute('aria-label', /Pulse 123 \/min/);
   const rounds = consultant.getByTestId('rounds');
   await expect(rounds.locator('tbody tr')).toHaveCount(1);
   await expect(rounds).toContainText('39.7');

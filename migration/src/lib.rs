@@ -13,6 +13,7 @@ mod m20261201_000007_trust;
 mod m20261201_000008_course;
 mod m20261201_000009_alerts;
 mod m20261201_000010_source_identifiers;
+mod m20261202_000011_notification_priority;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_course::Migration),
             Box::new(m20261201_000009_alerts::Migration),
             Box::new(m20261201_000010_source_identifiers::Migration),
+            Box::new(m20261202_000011_notification_priority::Migration),
         ]
     }
 }

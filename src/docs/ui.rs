@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use super::SOCKET_EXAMPLES;
 use super::api::api_reference;
@@ -8,6 +9,7 @@ use super::api::api_reference;
 pub fn ApiPage() -> impl IntoView {
     let reference = Resource::new_blocking(|| (), |_| api_reference());
     view! {
+        <Title text="API" />
         <section class="card prose">
             <h2>"REST API"</h2>
             <p>

@@ -13,6 +13,7 @@ pub mod notification {
         pub patient_id: Option<i32>,
         pub message: String,
         pub reason: String,
+        pub priority: String,
         pub created_at: DateTimeUtc,
         pub read_at: Option<DateTimeUtc>,
     }

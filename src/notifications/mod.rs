@@ -87,14 +87,6 @@ impl Kind {
             .ok_or_else(|| AppError::invalid(field, format!("must be one of {}", Kind::codes())))
     }
 
-    /// Whether it alarms (shown in red and announced assertively).
-    pub fn urgent(self) -> bool {
-        matches!(
-            self,
-            Kind::CriticalPhase | Kind::WarningSign | Kind::News2Rose | Kind::Escalated
-        )
-    }
-
     /// Whether it is an alert: open until a clinician of the ward
     /// acknowledges it with a response.
     pub fn must_answer(self) -> bool {
@@ -108,6 +100,80 @@ impl Kind {
     /// may be muted, safety alerts are ward policy.
     pub fn can_mute(self) -> bool {
         matches!(self, Kind::Admitted | Kind::Discharged)
+    }
+}
+
+/// How much a notification asks of who receives it, as alarm standards
+/// rank it (IEC 60601-1-8): each looks different, and only alerts light
+/// the bell's count.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema
+)]
+#[derive(strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Priority {
+    /// An admission or a discharge: nothing to do.
+    Information,
+    /// A round overdue, a single NEWS2 parameter scoring 3: review soon.
+    LowMedium,
+    /// NEWS2 5–6, entering the critical phase, a warning sign: urgent.
+    Medium,
+    /// NEWS2 7 or more, an alert left unanswered: emergency.
+    High,
+}
+
+impl Priority {
+    /// The priority of a notification of `kind`, and for a NEWS2 alert of
+    /// its `band`.
+    pub fn of(kind: Kind, band: Option<Band>) -> Priority {
+        match (kind, band) {
+            (Kind::Escalated, _) | (Kind::News2Rose, Some(Band::High)) => Priority::High,
+            (Kind::News2Rose, Some(Band::LowMedium)) | (Kind::RoundDue, _) => Priority::LowMedium,
+            (Kind::News2Rose | Kind::CriticalPhase | Kind::WarningSign, _) => Priority::Medium,
+            (Kind::Admitted | Kind::Discharged, _) => Priority::Information,
+        }
+    }
+
+    /// Its name as shown beside the marker.
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::High => "High priority",
+            Priority::Medium => "Medium priority",
+            Priority::LowMedium => "Low–medium priority",
+            Priority::Information => "Information",
+        }
+    }
+
+    /// The marker shown with it, so it reads without colour: three, two
+    /// or one exclamation marks, or an `i`.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Priority::High => "!!!",
+            Priority::Medium => "!!",
+            Priority::LowMedium => "!",
+            Priority::Information => "i",
+        }
+    }
+
+    /// The CSS class that colours and shapes it.
+    pub fn class(self) -> &'static str {
+        match self {
+            Priority::High => "priority-high",
+            Priority::Medium => "priority-medium",
+            Priority::LowMedium => "priority-low-medium",
+            Priority::Information => "priority-information",
+        }
     }
 }
 
@@ -240,6 +306,7 @@ pub struct Notification {
     pub message: String,
     /// Why it was sent, e.g. the rule and the values.
     pub reason: String,
+    pub priority: Priority,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -250,6 +317,8 @@ pub struct NotificationPage {
     pub items: Vec<Notification>,
     pub total: u64,
     pub unread: u64,
+    /// Of the unread, how many are alerts (any priority above information).
+    pub unread_alerts: u64,
     pub page: u64,
     pub per_page: u64,
 }

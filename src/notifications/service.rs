@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::entity::{notification, opt_out};
-use super::{Alert, Kind, Notification, NotificationPage, Preference};
+use super::{Alert, Kind, Notification, NotificationPage, Preference, Priority};
 use crate::accounts::{Caller, Role, users::users_of_ward};
 use crate::error::AppError;
 use crate::paging::{fetch_page, paging};
@@ -27,6 +27,7 @@ fn notification_of(m: notification::Model) -> Notification {
         patient_id: m.patient_id,
         message: m.message,
         reason: m.reason,
+        priority: Priority::parse(&m.priority).unwrap_or(Priority::Information),
         created_at: m.created_at,
         read_at: m.read_at,
     }
@@ -91,6 +92,7 @@ pub async fn notify(
             patient_id: Set(Some(patient.patient_id)),
             message: Set(alert.message.clone()),
             reason: Set(alert.reason.clone()),
+            priority: Set(Priority::of(alert.kind, alert.band).code().to_owned()),
             created_at: Set(now),
             read_at: Set(None),
             ..Default::default()
@@ -158,15 +160,22 @@ pub async fn list(
         .filter(filter)
         .order_by_desc(notification::Column::Id);
     let found = fetch_page(query, db, page, per_page).await?;
-    let unread = notification::Entity::find()
-        .filter(mine)
-        .filter(notification::Column::ReadAt.is_null())
-        .count(db)
-        .await?;
+    let unread_of = |alerts: bool| {
+        let mut unread = notification::Entity::find()
+            .filter(mine.clone())
+            .filter(notification::Column::ReadAt.is_null());
+        if alerts {
+            unread = unread.filter(notification::Column::Priority.ne(Priority::Information.code()));
+        }
+        unread.count(db)
+    };
+    let unread = unread_of(false).await?;
+    let unread_alerts = unread_of(true).await?;
     Ok(NotificationPage {
         items: found.items.into_iter().map(notification_of).collect(),
         total: found.total,
         unread,
+        unread_alerts,
         page,
         per_page,
     })

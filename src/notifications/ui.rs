@@ -10,7 +10,7 @@ use super::api::{
     MarkNotificationsRead, SAVED_KEY, SaveNotificationPreferences, list_notifications,
     notification_preferences,
 };
-use super::{Kind, Notification};
+use super::{Kind, Notification, Priority};
 use crate::display::ui::{display_ready, use_display};
 use crate::live::ui::{use_live, watch_stream};
 use crate::ui::form::{ErrorBox, action_error, count_successes, saved_notice};
@@ -41,22 +41,40 @@ pub fn NotificationBell() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let count = unread.await.map(|page| page.unread).unwrap_or(0);
-                let label = match count {
-                    0 => "Notifications: none unread".to_owned(),
-                    1 => "Notifications: 1 unread".to_owned(),
-                    n => format!("Notifications: {n} unread"),
+                let (alerts, information) = unread
+                    .await
+                    .map(|page| (page.unread_alerts, page.unread.saturating_sub(page.unread_alerts)))
+                    .unwrap_or_default();
+                let label = match (alerts, information) {
+                    (0, 0) => "Notifications: none unread".to_owned(),
+                    (1, 0) => "Notifications: 1 alert unread".to_owned(),
+                    (n, 0) => format!("Notifications: {n} alerts unread"),
+                    (0, i) => format!("Notifications: no alert, {i} for information unread"),
+                    (n, i) => format!("Notifications: {n} alert{} and {i} for information unread", if n == 1 { "" } else { "s" }),
                 };
                 view! {
                     <A href="/notifications" attr:class="bell" attr:aria-label=label attr:data-testid="bell">
                         <IconView icon=Icon::Bell />
-                        {(count > 0).then(|| view! {
-                            <span class="bell-count" data-testid="bell-count">{count.min(99).to_string()}</span>
-                        })}
+                        {if alerts > 0 {
+                            Some(view! { <span class="bell-count" data-testid="bell-count">{alerts.min(99).to_string()}</span> }.into_any())
+                        } else {
+                            (information > 0).then(|| view! { <span class="bell-dot" data-testid="bell-information"></span> }.into_any())
+                        }}
                     </A>
                 }
             })}
         </Transition>
+    }
+}
+
+/// A priority as a marker a glance can tell apart without colour (`!!!`,
+/// `!!`, `!`, `i`) and its name.
+pub fn priority_mark(priority: Priority) -> impl IntoView {
+    view! {
+        <span class=format!("priority {}", priority.class()) data-testid="priority">
+            <span class="marker" aria-hidden="true">{priority.marker()}</span>
+            {priority.label()}
+        </span>
     }
 }
 
@@ -89,8 +107,9 @@ pub fn Toasts() -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite" aria-atomic="false" data-testid="toasts">
             <For each=move || toasts.get() key=|n| n.id let:n>
-                <div class=if n.kind.urgent() { "toast urgent" } else { "toast" } data-testid="toast">
+                <div class=format!("toast {}", n.priority.class()) data-testid="toast">
                     <div class="toast-body">
+                        {priority_mark(n.priority)}
                         <strong>{n.message.clone()}</strong>
                         <span class="small">{n.reason.clone()}</span>
                         {n.patient_id.map(|p| view! { <A href=format!("/patients/{p}")>"Open the patient"</A> })}
@@ -180,15 +199,16 @@ pub fn NotificationsPage() -> impl IntoView {
 #[component]
 fn NotificationItem(n: Notification, mark: ServerAction<MarkNotificationsRead>) -> impl IntoView {
     let unread = n.read_at.is_none();
-    let class = match (unread, n.kind.urgent()) {
-        (true, true) => "notification unread urgent",
-        (true, false) => "notification unread",
-        _ => "notification",
-    };
+    let class = format!(
+        "notification {}{}",
+        n.priority.class(),
+        if unread { " unread" } else { "" }
+    );
     view! {
         <li class=class>
             <div>
                 <p class="notification-kind">
+                    {priority_mark(n.priority)}
                     {n.kind.label()}
                     {unread.then(|| view! { <span class="badge">"Unread"</span> })}
                 </p>

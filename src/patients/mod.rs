@@ -341,6 +341,9 @@ pub struct StatusDetails {
     /// The dengue fluid and shock targets.
     #[serde(default)]
     pub fluids: crate::rules::course::Fluids,
+    /// The NEWS2 total before the score last changed.
+    #[serde(default)]
+    pub previous_news2: Option<u8>,
 }
 
 impl StoredStatus {
@@ -388,13 +391,30 @@ impl Patient {
         if let (Some(total), Some(band)) = (self.status.news2_total, self.status.news2_band)
             && band > Band::Low
         {
-            why.push(format!("NEWS2 {total}: {}", band.label()));
+            let trend = match self.status.details.previous_news2 {
+                Some(before) if before < total => format!(" ↑ from {before}"),
+                Some(before) if before > total => format!(" ↓ from {before}"),
+                _ => String::new(),
+            };
+            why.push(format!("NEWS2 {total}{trend}: {}", band.label()));
         }
         if self.status.phase == Some(crate::rules::phase::Phase::Critical) {
-            why.push("Critical phase".to_owned());
+            use crate::rules::phase::CRITICAL_HOURS;
+            why.push(match self.status.phase_since {
+                Some(since) => match (now - since).num_hours() + 1 {
+                    hour @ ..=CRITICAL_HOURS => {
+                        format!("Critical phase: hour {hour} of {CRITICAL_HOURS}")
+                    }
+                    hour => format!("Critical phase: hour {hour}"),
+                },
+                None => "Critical phase".to_owned(),
+            });
         }
         if self.round_overdue(now) {
-            why.push("Round overdue".to_owned());
+            why.push(format!(
+                "Round overdue {}",
+                crate::rules::lasting(now - self.next_round_due())
+            ));
         }
         let open = self.open_alerts.len() - escalated;
         if open > 0 {
@@ -404,6 +424,42 @@ impl Patient {
             ));
         }
         why
+    }
+
+    /// The priority of what the patient needs now: high for NEWS2 7+ or
+    /// an escalated alert; medium for NEWS2 5–6, the critical phase or an
+    /// open alert of medium priority; low–medium for a single 3 or a round
+    /// overdue; information otherwise.
+    pub fn priority(&self, now: DateTime<Utc>) -> crate::notifications::Priority {
+        use crate::notifications::Priority;
+        use crate::rules::news2::Band;
+        let band = match self.status.news2_band {
+            Some(Band::High) => Priority::High,
+            Some(Band::Medium) => Priority::Medium,
+            Some(Band::LowMedium) => Priority::LowMedium,
+            _ => Priority::Information,
+        };
+        let alerts = self.open_alerts.iter().map(|a| {
+            if a.escalated_at.is_some() {
+                Priority::High
+            } else {
+                Priority::of(a.kind, None)
+            }
+        });
+        let phase = if self.status.phase == Some(crate::rules::phase::Phase::Critical) {
+            Priority::Medium
+        } else {
+            Priority::Information
+        };
+        let overdue = if self.round_overdue(now) {
+            Priority::LowMedium
+        } else {
+            Priority::Information
+        };
+        alerts
+            .chain([band, phase, overdue])
+            .max()
+            .unwrap_or(Priority::Information)
     }
 
     /// Orders patients by what needs a response soonest: an escalated
@@ -555,6 +611,66 @@ mod tests {
             errors[0].message.contains("10–80 %"),
             "{}",
             errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_card_says_why_the_patient_is_there() {
+        use crate::rules::news2::Band;
+        use crate::rules::phase::Phase;
+        let mut patient = Patient {
+            id: 1,
+            ward_name: "A".into(),
+            discharged_at: None,
+            created_at: now(),
+            updated_at: now(),
+            values: input().parse(now(), &Zone::default()).unwrap(),
+            status: StoredStatus {
+                last_round_at: Some(now()),
+                ..StoredStatus::default()
+            },
+            open_alerts: Vec::new(),
+        };
+        assert!(
+            !patient.needs_attention(now()),
+            "{:?}",
+            patient.attention(now())
+        );
+        patient.status.news2_total = Some(7);
+        patient.status.news2_band = Some(Band::High);
+        patient.status.details.previous_news2 = Some(4);
+        patient.status.phase = Some(Phase::Critical);
+        patient.status.phase_since = Some(now() - chrono::Duration::minutes(19 * 60 + 10));
+        patient.status.last_round_at = Some(now() - chrono::Duration::minutes(27));
+        assert_eq!(
+            patient.attention(now()),
+            [
+                "NEWS2 7 ↑ from 4: High: emergency response",
+                "Critical phase: hour 20 of 48",
+                "Round overdue 12 min",
+            ],
+            "NEWS2 7 asks for a round every 15 minutes"
+        );
+        patient.status.details.previous_news2 = Some(9);
+        patient.status.phase_since = Some(now() - chrono::Duration::hours(50));
+        let why = patient.attention(now());
+        assert_eq!(why[0], "NEWS2 7 ↓ from 9: High: emergency response");
+        assert_eq!(why[1], "Critical phase: hour 51");
+        assert_eq!(
+            patient.priority(now()),
+            crate::notifications::Priority::High
+        );
+        patient.status.news2_band = Some(Band::Low);
+        assert_eq!(
+            patient.priority(now()),
+            crate::notifications::Priority::Medium,
+            "the critical phase"
+        );
+        patient.status.phase = Some(Phase::Recovery);
+        patient.status.last_round_at = Some(now());
+        assert_eq!(
+            patient.priority(now()),
+            crate::notifications::Priority::Information
         );
     }
 

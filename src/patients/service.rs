@@ -227,6 +227,11 @@ pub async fn store_status(
         stale: status.stale.clone(),
         missing: status.news2.missing.clone(),
         fluids: status.fluids.clone(),
+        previous_news2: if before.news2_total == Some(status.news2.total) {
+            before.details.previous_news2
+        } else {
+            before.news2_total
+        },
     };
     model.status_details = Set(Some(as_json("status details", &details)?));
     model.last_round_at = Set(course.newest_at);

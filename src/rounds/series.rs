@@ -77,6 +77,9 @@ pub struct Charts {
     pub fluids: Vec<FluidPeriod>,
     /// How many rounds fall in the span.
     pub rounds: usize,
+    /// Whether SpO2 is scored on scale 2 for this patient.
+    #[serde(default)]
+    pub spo2_scale2: bool,
 }
 
 impl Charts {
@@ -273,6 +276,7 @@ pub fn charts(
         series,
         fluids: fluid_periods(rounds, from, to, every, zone),
         rounds: rounds.len(),
+        spo2_scale2: scale2,
     }
 }
 

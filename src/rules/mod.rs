@@ -299,6 +299,15 @@ pub struct ClinicalStatus {
 }
 
 /// How old a NEWS2 parameter may be and still count: 24 h, or the
+/// A length of time at a glance, e.g. `12 min`, `2 h 05 min`, `3 days`.
+pub fn lasting(length: Duration) -> String {
+    match length.num_minutes().max(0) {
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h {:02} min", m / 60, m % 60),
+        m => format!("{} days", m / (24 * 60)),
+    }
+}
+
 /// patient's set interval between rounds when that is shorter.
 pub fn counting_age(set_hours: i32) -> Duration {
     Duration::hours(i64::from(set_hours.clamp(1, 24)))

@@ -369,6 +369,59 @@ pub fn scoring_fields(round: &super::RoundValues, scale2: bool) -> Vec<(&'static
         .collect()
 }
 
+/// The value ranges of a scored numeric field over `lo..=hi` and the
+/// points each scores, as a chart shades them: `(from, to, points)`, the
+/// edges halfway between two charted values (whole numbers; tenths for the
+/// temperature). SpO2 on scale 2 is banded as on air. Read off the scoring
+/// rule itself, so the shading cannot differ from the score.
+pub fn scoring_ranges(field: &str, scale2: bool, (lo, hi): (f64, f64)) -> Vec<(f64, f64, u8)> {
+    let step = if field == "temperature_c" { 0.1 } else { 1.0 };
+    let points = |v: f64| {
+        let whole = Some(v.round() as i32);
+        let obs = match field {
+            "respiration_per_min" => Observations {
+                respiration_per_min: whole,
+                ..Observations::default()
+            },
+            "spo2_percent" => Observations {
+                spo2_percent: whole,
+                ..Observations::default()
+            },
+            "systolic_mmhg" => Observations {
+                systolic_mmhg: whole,
+                ..Observations::default()
+            },
+            "pulse_per_min" => Observations {
+                pulse_per_min: whole,
+                ..Observations::default()
+            },
+            "temperature_c" => Observations {
+                temperature_c: Some(v),
+                ..Observations::default()
+            },
+            _ => return None,
+        };
+        Some(news2_total(&obs, scale2))
+    };
+    let (first, last) = ((lo / step).floor() as i64, (hi / step).ceil() as i64);
+    let mut ranges: Vec<(f64, f64, u8)> = Vec::new();
+    for i in first..=last {
+        let v = i as f64 * step;
+        if v - step / 2.0 >= hi {
+            break;
+        }
+        let Some(p) = points(v) else {
+            return Vec::new();
+        };
+        let edge = (v - step / 2.0).max(lo);
+        match ranges.last_mut() {
+            Some(range) if range.2 == p => range.1 = (v + step / 2.0).min(hi),
+            _ => ranges.push((edge, (v + step / 2.0).min(hi), p)),
+        }
+    }
+    ranges
+}
+
 /// The NEWS2 total alone, for long series.
 pub fn news2_total(obs: &Observations, scale2: bool) -> u8 {
     parts::<u8>(obs, scale2)
@@ -405,6 +458,34 @@ pub fn news2(obs: &Observations, scale2: bool) -> News2 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_shading_follows_the_scoring_rule() {
+        assert_eq!(
+            scoring_ranges("respiration_per_min", false, (0.0, 40.0)),
+            [
+                (0.0, 8.5, 3),
+                (8.5, 11.5, 1),
+                (11.5, 20.5, 0),
+                (20.5, 24.5, 2),
+                (24.5, 40.0, 3)
+            ]
+        );
+        let temperature = scoring_ranges("temperature_c", false, (35.5, 40.0));
+        let edges: Vec<(u8, f64)> = temperature
+            .iter()
+            .map(|(from, _, p)| (*p, (from * 100.0).round() / 100.0))
+            .collect();
+        assert_eq!(edges, [(1, 35.5), (0, 36.05), (1, 38.05), (2, 39.05)]);
+        let scale2 = scoring_ranges("spo2_percent", true, (80.0, 100.0));
+        assert_eq!(
+            scale2[0],
+            (80.0, 83.5, 3),
+            "scale 2 scores 3 at 83 and below"
+        );
+        assert_eq!(scale2.last().map(|r| r.2), Some(0), "on air above 87");
+        assert!(scoring_ranges("hematocrit_percent", false, (30.0, 50.0)).is_empty());
+    }
 
     fn points(score: SubScore) -> u8 {
         score.points

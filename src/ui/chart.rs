@@ -1,8 +1,12 @@
-//! Our own SVG line charts: one time axis in the hospital's time, a left
-//! and an optional right value axis, shaded threshold bands, a legend, and
-//! a tooltip with the exact value and time that shows on hover, on tap and
-//! on keyboard focus (plain CSS, so it works without JavaScript too).
-//! Server-rendered, so the charts are there before the page hydrates.
+//! Our own SVG charts as small multiples, the way ICU flowsheets draw
+//! them: one measurement per strip, each with its own value scale and
+//! shaded ranges, all strips on one shared time axis in the hospital's
+//! time. Horizontal positions are fractions of the width, so a strip is
+//! drawn for the width it is given (labels keep their size on a phone)
+//! rather than scaled down. A tooltip with the exact value and time shows
+//! on hover, on tap and on keyboard focus (plain CSS, so it works without
+//! JavaScript). Server-rendered, so the charts are there before the page
+//! hydrates.
 
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
@@ -12,39 +16,434 @@ use crate::display::ui::use_display;
 use crate::rounds::series::{FluidPeriod, Point};
 use crate::zones::Zone;
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 264.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 56.0;
-const TOP: f64 = 26.0;
-const BOTTOM: f64 = 30.0;
+/// Height of a strip's plot, and the room kept above and below it.
+const PLOT: f64 = 96.0;
+const PAD: f64 = 10.0;
+const STRIP: f64 = PLOT + 2.0 * PAD;
+/// Width of the value labels beside each strip.
+const VALUES: f64 = 48.0;
+/// Height of the time axis.
+const TIME_AXIS: f64 = 22.0;
 
-/// A value axis: its unit and the range always shown (data beyond widens it).
+/// The range of values a strip always shows (data beyond widens it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Axis {
-    pub unit: &'static str,
     pub min: f64,
     pub max: f64,
 }
 
-/// One measurement drawn as a line.
+/// A shaded range of values: the NEWS2 points it scores (`score-1` …
+/// `score-3`) or a clinical limit (`limit`), with a legend entry when
+/// labelled.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    pub label: &'static str,
-    pub unit: &'static str,
-    /// A CSS colour class (`c1` … `c4`).
-    pub class: &'static str,
-    pub right: bool,
-    pub points: Vec<Point>,
-}
-
-/// A shaded range of values that the clinical rules single out.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Threshold {
-    pub right: bool,
+pub struct Shade {
     pub from: f64,
     pub to: f64,
-    pub label: &'static str,
+    pub class: &'static str,
+    pub label: Option<String>,
+}
+
+/// A dashed line at one value, named in the legend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub at: f64,
+    pub label: String,
+}
+
+/// What a strip draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Marks {
+    /// One measurement as a line of points.
+    Line(Vec<Point>),
+    /// A pair measured together (systolic over diastolic) as a bar from
+    /// the low to the high value.
+    Range { high: Vec<Point>, low: Vec<Point> },
+    /// Fluid intake and output per period, side by side from zero.
+    Fluids(Vec<FluidPeriod>),
+}
+
+/// The time span every strip shares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Frame {
+    /// Where `t` falls, in percent of the width.
+    fn at(&self, t: DateTime<Utc>) -> f64 {
+        let span = (self.to - self.from).num_milliseconds().max(1) as f64;
+        ((t - self.from).num_milliseconds() as f64 / span * 100.0).clamp(0.0, 100.0)
+    }
+
+    fn ticks(&self, zone: &Zone) -> Vec<DateTime<Utc>> {
+        time_ticks(self.from, self.to, 6, zone)
+    }
+}
+
+fn percent(v: f64) -> String {
+    format!("{v:.3}%")
+}
+
+/// Width of a tooltip line in pixels, from its length.
+const TIP_CHAR: f64 = 6.9;
+
+/// A tooltip box with two lines for a point at `p` percent across and `y`
+/// down: above the point, or below it near the top. It sits as far left of
+/// the point as the point is across, so it always stays inside the strip.
+fn tooltip(p: f64, y: f64, first: String, second: String) -> impl IntoView {
+    let width = first.chars().count().max(second.chars().count()) as f64 * TIP_CHAR + 14.0;
+    let height = 36.0;
+    let left = -(p / 100.0) * width;
+    let top = if y - height - 8.0 < 2.0 {
+        y + 10.0
+    } else {
+        y - height - 8.0
+    };
+    view! {
+        <g class="tip" aria-hidden="true">
+            <rect x=left y=top width=width height=height rx="5" />
+            <text x=left + 7.0 y=top + 15.0>{first}</text>
+            <text x=left + 7.0 y=top + 29.0 class="tip-time">{second}</text>
+        </g>
+    }
+}
+
+/// A focusable point at `p` percent across: its marks, and its tooltip.
+fn point(p: f64, y: f64, value: String, time: String, marks: AnyView) -> impl IntoView {
+    let aria = format!("{value}, {time}");
+    view! {
+        <g class="point" tabindex="0" role="img" aria-label=aria>
+            <svg x=percent(p) overflow="visible">
+                {marks}
+                <circle class="hit" cx="0" cy=y r="11" />
+                {tooltip(p, y, value, time)}
+            </svg>
+        </g>
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract().abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The value scale of a strip: `axis` widened to the data, on round ticks.
+fn value_scale(axis: Axis, marks: &Marks) -> (Scale, Vec<f64>) {
+    let values: Vec<f64> = match marks {
+        Marks::Line(points) => points.iter().flat_map(|p| [p.min, p.max]).collect(),
+        Marks::Range { high, low } => high
+            .iter()
+            .chain(low)
+            .flat_map(|p| [p.min, p.max])
+            .collect(),
+        Marks::Fluids(periods) => periods
+            .iter()
+            .flat_map(|p| [p.intake_ml, p.output_ml])
+            .collect(),
+    };
+    let (lo, hi) = values
+        .into_iter()
+        .fold((axis.min, axis.max), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let ticks = nice_ticks(lo, hi, 3);
+    let scale = Scale {
+        domain: (
+            ticks.first().copied().unwrap_or(lo),
+            ticks.last().copied().unwrap_or(hi),
+        ),
+        range: (PAD + PLOT, PAD),
+    };
+    (scale, ticks)
+}
+
+/// The time of a point: its own, or the end of the bucket it stands for.
+fn point_time(display: &Display, p: &Point) -> String {
+    if p.count > 1 {
+        format!("until {}", display.time(p.at))
+    } else {
+        display.time(p.at)
+    }
+}
+
+/// The tooltip's first line for a point of a line.
+fn point_value(title: &str, unit: &str, p: &Point) -> String {
+    if p.count > 1 {
+        format!(
+            "{title} {} {unit} (last of {}: {}–{})",
+            number(p.last),
+            p.count,
+            number(p.min),
+            number(p.max)
+        )
+    } else {
+        format!("{title} {} {unit}", number(p.last))
+            .trim_end()
+            .to_owned()
+    }
+}
+
+/// A systolic and a diastolic point taken at the same time, or one alone.
+enum Pair<'a> {
+    Both(&'a Point, &'a Point),
+    High(&'a Point),
+    Low(&'a Point),
+}
+
+/// The points of `high` and `low` (oldest first) paired by time.
+fn pairs<'a>(high: &'a [Point], low: &'a [Point]) -> Vec<Pair<'a>> {
+    let mut out = Vec::with_capacity(high.len().max(low.len()));
+    let (mut h, mut l) = (high.iter().peekable(), low.iter().peekable());
+    loop {
+        let pair = match (h.peek(), l.peek()) {
+            (Some(a), Some(b)) if a.at == b.at => Pair::Both(a, b),
+            (Some(a), Some(b)) if a.at < b.at => Pair::High(a),
+            (_, Some(b)) => Pair::Low(b),
+            (Some(a), None) => Pair::High(a),
+            (None, None) => return out,
+        };
+        if !matches!(pair, Pair::Low(_)) {
+            h.next();
+        }
+        if !matches!(pair, Pair::High(_)) {
+            l.next();
+        }
+        out.push(pair);
+    }
+}
+
+/// The marks of a strip and the newest value in words.
+fn draw(
+    display: &Display,
+    frame: Frame,
+    y: Scale,
+    title: &'static str,
+    unit: &'static str,
+    marks: Marks,
+) -> (AnyView, Option<String>) {
+    match marks {
+        Marks::Line(points) => {
+            let latest = points
+                .last()
+                .map(|p| format!("{} {unit}", number(p.last)).trim_end().to_owned());
+            let path: Vec<String> = points
+                .iter()
+                .map(|p| format!("{:.2},{:.1}", frame.at(p.at) * 10.0, y.map(p.last)))
+                .collect();
+            let view = view! {
+                <svg class="line" viewBox=format!("0 0 1000 {STRIP}") preserveAspectRatio="none" width="100%" height=STRIP aria-hidden="true">
+                    <polyline points=path.join(" ") vector-effect="non-scaling-stroke" />
+                </svg>
+                {points
+                    .iter()
+                    .map(|p| {
+                        let py = y.map(p.last);
+                        let marks = view! {
+                            {(p.count > 1).then(|| view! { <line class="spread" x1="0" x2="0" y1=y.map(p.min) y2=y.map(p.max) /> })}
+                            <circle cx="0" cy=py r="3.5" />
+                        };
+                        point(frame.at(p.at), py, point_value(title, unit, p), point_time(display, p), marks.into_any())
+                    })
+                    .collect_view()}
+            };
+            (view.into_any(), latest)
+        }
+        Marks::Range { high, low } => {
+            let latest = high
+                .last()
+                .zip(low.last())
+                .map(|(h, l)| format!("{}/{} {unit}", number(h.last), number(l.last)));
+            let view = pairs(&high, &low)
+                .into_iter()
+                .map(|pair| {
+                    let (at, top, bottom, value) = match pair {
+                        Pair::Both(h, l) => (
+                            h,
+                            y.map(h.last),
+                            y.map(l.last),
+                            format!("{title} {}/{} {unit}", number(h.last), number(l.last)),
+                        ),
+                        Pair::High(h) => (
+                            h,
+                            y.map(h.last),
+                            y.map(h.last),
+                            format!("Systolic {} {unit}", number(h.last)),
+                        ),
+                        Pair::Low(l) => (
+                            l,
+                            y.map(l.last),
+                            y.map(l.last),
+                            format!("Diastolic {} {unit}", number(l.last)),
+                        ),
+                    };
+                    let marks = view! {
+                        <line class="range-bar" x1="0" x2="0" y1=top y2=bottom />
+                        <line class="cap" x1="-5" x2="5" y1=top y2=top />
+                        <line class="cap" x1="-5" x2="5" y1=bottom y2=bottom />
+                    };
+                    point(
+                        frame.at(at.at),
+                        top,
+                        value,
+                        point_time(display, at),
+                        marks.into_any(),
+                    )
+                })
+                .collect_view();
+            (view.into_any(), latest)
+        }
+        Marks::Fluids(periods) => {
+            let latest = periods.last().map(|p| {
+                format!(
+                    "in {} / out {} {unit}",
+                    number(p.intake_ml),
+                    number(p.output_ml)
+                )
+            });
+            let view = periods
+                .iter()
+                .map(|p| {
+                    let (x0, x1) = (frame.at(p.start), frame.at(p.end));
+                    let width = ((x1 - x0) * 0.38).max(0.2);
+                    let period = format!("{} – {}", display.time(p.start), display.time_of_day(p.end));
+                    let bar = |left: f64, value: f64, class: &'static str, what: &'static str| {
+                        let text = format!("{what} {} {unit}", number(value));
+                        let aria = format!("{text}, {period}");
+                        let top = y.map(value);
+                        view! {
+                            <g class="point" tabindex="0" role="img" aria-label=aria>
+                                <rect class=format!("bar {class}") x=percent(left) y=top width=percent(width) height=(y.map(0.0) - top).max(0.0) />
+                                <svg x=percent(left + width / 2.0) overflow="visible">
+                                    {tooltip(left + width / 2.0, top, text, period.clone())}
+                                </svg>
+                            </g>
+                        }
+                    };
+                    view! {
+                        {bar(x0 + (x1 - x0) * 0.1, p.intake_ml, "intake", "Intake")}
+                        {bar(x0 + (x1 - x0) * 0.52, p.output_ml, "output", "Output")}
+                    }
+                })
+                .collect_view();
+            (view.into_any(), latest)
+        }
+    }
+}
+
+/// One measurement over time, on the shared time axis.
+#[component]
+pub fn Strip(
+    title: &'static str,
+    unit: &'static str,
+    id: &'static str,
+    frame: Frame,
+    axis: Axis,
+    marks: Marks,
+    #[prop(optional)] shades: Vec<Shade>,
+    #[prop(optional)] rule: Option<Rule>,
+) -> impl IntoView {
+    let display = use_display();
+    let (y, ticks) = value_scale(axis, &marks);
+    let empty = match &marks {
+        Marks::Line(points) => points.is_empty(),
+        Marks::Range { high, low } => high.is_empty() && low.is_empty(),
+        Marks::Fluids(periods) => periods.is_empty(),
+    };
+    let keys: Vec<(&'static str, &'static str)> = match &marks {
+        Marks::Fluids(_) => vec![("intake", "Intake"), ("output", "Output")],
+        _ => Vec::new(),
+    };
+    let (drawn, latest) = draw(&display, frame, y, title, unit, marks);
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    let labelled_by = format!("{title_id} {desc_id}");
+    let description = match &latest {
+        Some(latest) => format!("Latest: {latest}."),
+        None => "No values in this period.".to_owned(),
+    };
+    let legend: Vec<String> = shades
+        .iter()
+        .filter_map(|s| s.label.clone())
+        .chain(rule.iter().map(|r| r.label.clone()))
+        .collect();
+    let clip = |v: f64| v.clamp(y.domain.0, y.domain.1);
+    view! {
+        <figure class="strip" data-testid=id>
+            <figcaption>
+                <h3 id=title_id.clone()>{title}<span class="unit">{unit}</span></h3>
+                <span class="latest">{latest.clone().unwrap_or_default()}</span>
+                {(!legend.is_empty() || !keys.is_empty()).then(|| view! {
+                    <ul class="legend">
+                        {keys.into_iter().map(|(class, l)| view! { <li><span class=format!("swatch {class}")></span>{l}</li> }).collect_view()}
+                        {legend.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                    </ul>
+                })}
+            </figcaption>
+            <div class="strip-plot">
+                <svg class="values" width=VALUES height=STRIP aria-hidden="true">
+                    {ticks
+                        .iter()
+                        .map(|v| view! { <text x=VALUES - 6.0 y=y.map(*v) + 4.0 text-anchor="end">{number(*v)}</text> })
+                        .collect_view()}
+                </svg>
+                <svg class="plot" width="100%" height=STRIP role="group" aria-labelledby=labelled_by>
+                    <desc id=desc_id>{description}</desc>
+                    {shades
+                        .iter()
+                        .filter(|s| s.to > y.domain.0 && s.from < y.domain.1)
+                        .map(|s| {
+                            let (top, bottom) = (y.map(clip(s.to)), y.map(clip(s.from)));
+                            view! { <rect class=format!("shade {}", s.class) x="0" width="100%" y=top height=(bottom - top).max(0.0) /> }
+                        })
+                        .collect_view()}
+                    {ticks
+                        .iter()
+                        .map(|v| view! { <line class="grid" x1="0" x2="100%" y1=y.map(*v) y2=y.map(*v) /> })
+                        .collect_view()}
+                    {frame
+                        .ticks(&display.zone)
+                        .into_iter()
+                        .map(|t| {
+                            let x = percent(frame.at(t));
+                            view! { <line class="grid" x1=x.clone() x2=x y1=PAD y2=PAD + PLOT /> }
+                        })
+                        .collect_view()}
+                    {rule.map(|r| view! { <line class="rule" x1="0" x2="100%" y1=y.map(r.at) y2=y.map(r.at) /> })}
+                    <g class="series">{drawn}</g>
+                    {empty.then(|| view! {
+                        <text class="empty-chart" x="50%" y=PAD + PLOT / 2.0 + 5.0 text-anchor="middle">"No values in this period"</text>
+                    })}
+                </svg>
+            </div>
+        </figure>
+    }
+}
+
+/// The shared time axis: whole hours over a day, days over a stay.
+#[component]
+pub fn TimeAxis(frame: Frame) -> impl IntoView {
+    let display = use_display();
+    let day = frame.to - frame.from <= Duration::hours(25);
+    view! {
+        <div class="strip-plot time-axis" aria-hidden="true">
+            <span></span>
+            <svg width="100%" height=TIME_AXIS>
+                {frame
+                    .ticks(&display.zone)
+                    .into_iter()
+                    .map(|t| (frame.at(t), t))
+                    // A label at an edge would be cut or run into its neighbour.
+                    .filter(|(p, _)| (4.0..=94.0).contains(p))
+                    .map(|(p, t)| {
+                        let label = if day { display.time_of_day(t) } else { display.day(t) };
+                        view! { <text x=percent(p) y=TIME_AXIS - 7.0 text-anchor="middle">{label}</text> }
+                    })
+                    .collect_view()}
+            </svg>
+        </div>
+    }
 }
 
 /// Maps a domain onto a pixel range.
@@ -119,359 +518,6 @@ pub fn time_ticks(
         local += step;
     }
     ticks
-}
-
-/// Width of a tooltip line in the chart's units, from its length.
-const TIP_CHAR: f64 = 6.4;
-
-/// A tooltip box with two lines near (`x`, `y`): above the point, or below
-/// it near the top, and always inside the plot.
-fn tooltip(x: f64, y: f64, first: String, second: String) -> impl IntoView {
-    let width = first.chars().count().max(second.chars().count()) as f64 * TIP_CHAR + 14.0;
-    let height = 36.0;
-    let left = (x - width / 2.0).clamp(2.0, WIDTH - width - 2.0);
-    let top = if y - height - 8.0 < 2.0 {
-        y + 10.0
-    } else {
-        y - height - 8.0
-    };
-    view! {
-        <g class="tip" aria-hidden="true">
-            <rect x=left y=top width=width height=height rx="5" />
-            <text x=left + 7.0 y=top + 15.0>{first}</text>
-            <text x=left + 7.0 y=top + 29.0 class="tip-time">{second}</text>
-        </g>
-    }
-}
-
-fn domain(axis: Axis, lines: &[Line], right: bool) -> (f64, f64) {
-    let values = lines
-        .iter()
-        .filter(|l| l.right == right)
-        .flat_map(|l| l.points.iter().flat_map(|p| [p.min, p.max]));
-    let (lo, hi) = values.fold((axis.min, axis.max), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let ticks = nice_ticks(lo, hi, 5);
-    (
-        ticks.first().copied().unwrap_or(lo),
-        ticks.last().copied().unwrap_or(hi),
-    )
-}
-
-/// Grid lines, value ticks on both sides, units, and time ticks over
-/// `(from, to)`.
-fn axes(
-    display: &Display,
-    x: Scale,
-    left: Scale,
-    right: Option<Scale>,
-    left_unit: &'static str,
-    right_unit: Option<&'static str>,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> impl IntoView + use<> {
-    let day = to - from <= Duration::hours(25);
-    let tick_label = |t: DateTime<Utc>| {
-        if day {
-            display.time_of_day(t)
-        } else {
-            display.day(t)
-        }
-    };
-    view! {
-        {nice_ticks(left.domain.0, left.domain.1, 5)
-            .into_iter()
-            .map(|v| {
-                let py = left.map(v);
-                view! {
-                    <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=py y2=py />
-                    <text class="tick" x=LEFT - 6.0 y=py + 4.0 text-anchor="end">{number(v)}</text>
-                }
-            })
-            .collect_view()}
-        {right.map(|s| {
-            nice_ticks(s.domain.0, s.domain.1, 5)
-                .into_iter()
-                .map(|v| view! {
-                    <text class="tick" x=WIDTH - RIGHT + 6.0 y=s.map(v) + 4.0 text-anchor="start">{number(v)}</text>
-                })
-                .collect_view()
-        })}
-        <text class="axis-unit" x=4.0 y=14.0>{left_unit}</text>
-        {right_unit.map(|u| view! { <text class="axis-unit" x=WIDTH - 4.0 y=14.0 text-anchor="end">{u}</text> })}
-        {time_ticks(from, to, 6, &display.zone)
-            .into_iter()
-            .map(|t| {
-                let px = x.map(t.timestamp() as f64);
-                view! {
-                    <line class="grid" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM />
-                    <text class="tick" x=px y=HEIGHT - 10.0 text-anchor="middle">{tick_label(t)}</text>
-                }
-            })
-            .collect_view()}
-    }
-}
-
-fn number(v: f64) -> String {
-    if v.fract().abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
-/// A chart of measurements over time.
-#[component]
-pub fn Chart(
-    title: &'static str,
-    id: &'static str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    left: Axis,
-    #[prop(optional)] right: Option<Axis>,
-    lines: Vec<Line>,
-    #[prop(optional)] thresholds: Vec<Threshold>,
-) -> impl IntoView {
-    let display = use_display();
-    let x = Scale {
-        domain: (from.timestamp() as f64, to.timestamp() as f64),
-        range: (LEFT, WIDTH - RIGHT),
-    };
-    let plot = (HEIGHT - BOTTOM, TOP);
-    let left_scale = Scale {
-        domain: domain(left, &lines, false),
-        range: plot,
-    };
-    let right_scale = right.map(|axis| Scale {
-        domain: domain(axis, &lines, true),
-        range: plot,
-    });
-    let y = move |right: bool| {
-        if right {
-            right_scale.unwrap_or(left_scale)
-        } else {
-            left_scale
-        }
-    };
-    let empty = lines.iter().all(|l| l.points.is_empty());
-    let latest: Vec<String> = lines
-        .iter()
-        .filter_map(|l| {
-            l.points
-                .last()
-                .map(|p| format!("{} {} {}", l.label, number(p.last), l.unit))
-        })
-        .collect();
-    let description = if empty {
-        "No values in this period.".to_owned()
-    } else {
-        format!("Latest: {}.", latest.join(", "))
-    };
-    let title_id = format!("{id}-title");
-    let desc_id = format!("{id}-desc");
-    let labelled_by = format!("{title_id} {desc_id}");
-    view! {
-        <figure class="chart" data-testid=id>
-            <figcaption>
-                <h3 id=title_id.clone()>{title}</h3>
-                <ul class="legend">
-                    {lines
-                        .iter()
-                        .map(|l| view! { <li><span class=format!("swatch {}", l.class)></span>{format!("{} ({})", l.label, l.unit)}</li> })
-                        .collect_view()}
-                    {thresholds
-                        .iter()
-                        .map(|t| view! { <li><span class="swatch band"></span>{t.label}</li> })
-                        .collect_view()}
-                </ul>
-            </figcaption>
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-labelledby=labelled_by
-                preserveAspectRatio="xMidYMid meet"
-            >
-                <desc id=desc_id>{description}</desc>
-                {thresholds
-                    .iter()
-                    .map(|t| {
-                        let s = y(t.right);
-                        let (top, bottom) = (s.map(t.to.min(s.domain.1)), s.map(t.from.max(s.domain.0)));
-                        view! {
-                            <rect class="threshold" x=LEFT y=top width=WIDTH - LEFT - RIGHT height=(bottom - top).max(0.0)>
-                                <title>{t.label}</title>
-                            </rect>
-                        }
-                    })
-                    .collect_view()}
-                {axes(&display, x, left_scale, right_scale, left.unit, right.map(|a| a.unit), (from, to))}
-                {lines
-                    .into_iter()
-                    .map(|l| {
-                        let s = y(l.right);
-                        let path: Vec<String> = l
-                            .points
-                            .iter()
-                            .map(|p| format!("{:.1},{:.1}", x.map(p.at.timestamp() as f64), s.map(p.last)))
-                            .collect();
-                        let unit = l.unit;
-                        let label = l.label;
-                        view! {
-                            <g class=format!("series {}", l.class)>
-                                <polyline points=path.join(" ") />
-                                {l.points
-                                    .into_iter()
-                                    .map(|p| {
-                                        let (px, py) = (x.map(p.at.timestamp() as f64), s.map(p.last));
-                                        let value = if p.count > 1 {
-                                            format!("{label} {}–{} {unit} ({} values, last {})", number(p.min), number(p.max), p.count, number(p.last))
-                                        } else {
-                                            format!("{label} {} {unit}", number(p.last))
-                                        };
-                                        let time = if p.count > 1 {
-                                            format!("until {}", display.time(p.at))
-                                        } else {
-                                            display.time(p.at)
-                                        };
-                                        let aria = format!("{value}, {time}");
-                                        view! {
-                                            <g class="point" tabindex="0" role="img" aria-label=aria>
-                                                {(p.count > 1).then(|| view! { <line class="range" x1=px x2=px y1=s.map(p.min) y2=s.map(p.max) /> })}
-                                                <circle cx=px cy=py r="3.5" />
-                                                <circle class="hit" cx=px cy=py r="11" />
-                                                {tooltip(px, py, value, time)}
-                                            </g>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </g>
-                        }
-                    })
-                    .collect_view()}
-                {empty.then(|| view! {
-                    <text class="empty-chart" x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle">"No values in this period"</text>
-                })}
-            </svg>
-        </figure>
-    }
-}
-
-/// Fluid intake and output per period as bars, with the running balance
-/// as a line on the right axis.
-#[component]
-pub fn FluidChart(
-    id: &'static str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    periods: Vec<FluidPeriod>,
-) -> impl IntoView {
-    let display = use_display();
-    let x = Scale {
-        domain: (from.timestamp() as f64, to.timestamp() as f64),
-        range: (LEFT, WIDTH - RIGHT),
-    };
-    let plot = (HEIGHT - BOTTOM, TOP);
-    let highest = periods
-        .iter()
-        .map(|p| p.intake_ml.max(p.output_ml))
-        .fold(1000.0, f64::max);
-    let volume_ticks = nice_ticks(0.0, highest, 5);
-    let volume = Scale {
-        domain: (0.0, volume_ticks.last().copied().unwrap_or(highest)),
-        range: plot,
-    };
-    let (low, high) = periods.iter().fold((-500.0f64, 500.0f64), |(lo, hi), p| {
-        (lo.min(p.balance_ml), hi.max(p.balance_ml))
-    });
-    let balance_ticks = nice_ticks(low, high, 5);
-    let balance = Scale {
-        domain: (
-            balance_ticks.first().copied().unwrap_or(low),
-            balance_ticks.last().copied().unwrap_or(high),
-        ),
-        range: plot,
-    };
-    let empty = periods.is_empty();
-    let description = match periods.last() {
-        Some(p) => format!(
-            "Balance {} mL since the start of the period shown.",
-            number(p.balance_ml)
-        ),
-        None => "No fluids recorded in this period.".to_owned(),
-    };
-    let path: Vec<String> = periods
-        .iter()
-        .map(|p| {
-            format!(
-                "{:.1},{:.1}",
-                x.map(p.end.min(to).timestamp() as f64),
-                balance.map(p.balance_ml)
-            )
-        })
-        .collect();
-    let labelled_by = format!("{id}-title {id}-desc");
-    view! {
-        <figure class="chart" data-testid=id>
-            <figcaption>
-                <h3 id=format!("{id}-title")>"Fluid intake, output and balance"</h3>
-                <ul class="legend">
-                    <li><span class="swatch c1"></span>"Intake (mL)"</li>
-                    <li><span class="swatch c2"></span>"Output (mL)"</li>
-                    <li><span class="swatch c3"></span>"Cumulative balance (mL)"</li>
-                </ul>
-            </figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
-                <desc id=format!("{id}-desc")>{description}</desc>
-                {axes(&display, x, volume, Some(balance), "mL", Some("balance mL"), (from, to))}
-                <line class="zero" x1=LEFT x2=WIDTH - RIGHT y1=balance.map(0.0) y2=balance.map(0.0) />
-                {periods
-                    .iter()
-                    .map(|p| {
-                        let (x0, x1) = (
-                            x.map(p.start.max(from).timestamp() as f64),
-                            x.map(p.end.min(to).timestamp() as f64),
-                        );
-                        let width = ((x1 - x0) * 0.38).max(1.0);
-                        let period = format!("{} – {}", display.time(p.start), display.time_of_day(p.end));
-                        let bar = move |left: f64, value: f64, class: &'static str, what: &'static str, period: String| {
-                            let text = format!("{what} {} mL", number(value));
-                            let aria = format!("{text}, {period}");
-                            view! {
-                                <g class="point" tabindex="0" role="img" aria-label=aria>
-                                    <rect class=format!("bar {class}") x=left y=volume.map(value) width=width height=(volume.map(0.0) - volume.map(value)).max(0.0) />
-                                    {tooltip(left + width / 2.0, volume.map(value), text, period)}
-                                </g>
-                            }
-                        };
-                        view! {
-                            {bar(x0 + (x1 - x0) * 0.1, p.intake_ml, "c1", "Intake", period.clone())}
-                            {bar(x0 + (x1 - x0) * 0.52, p.output_ml, "c2", "Output", period)}
-                        }
-                    })
-                    .collect_view()}
-                <g class="series c3">
-                    <polyline points=path.join(" ") />
-                    {periods
-                        .iter()
-                        .map(|p| {
-                            let (px, py) = (x.map(p.end.min(to).timestamp() as f64), balance.map(p.balance_ml));
-                            let text = format!("Balance {} mL", number(p.balance_ml));
-                            let time = format!("until {}", display.time(p.end));
-                            let aria = format!("{text}, {time}");
-                            view! {
-                                <g class="point" tabindex="0" role="img" aria-label=aria>
-                                    <circle cx=px cy=py r="3.5" />
-                                    <circle class="hit" cx=px cy=py r="11" />
-                                    {tooltip(px, py, text, time)}
-                                </g>
-                            }
-                        })
-                        .collect_view()}
-                </g>
-                {empty.then(|| view! {
-                    <text class="empty-chart" x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle">"No fluids recorded in this period"</text>
-                })}
-            </svg>
-        </figure>
-    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,10 @@ use chrono::{DateTime, Utc};
 
 /// How long ago `t` was, e.g. `2 h 05 min ago`, `just now`.
 pub fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let minutes = (now - t).num_minutes();
-    match minutes {
-        m if m < 1 => "just now".to_owned(),
-        m if m < 60 => format!("{m} min ago"),
-        m if m < 48 * 60 => format!("{} h {:02} min ago", m / 60, m % 60),
-        m => format!("{} days ago", m / (24 * 60)),
+    if (now - t).num_minutes() < 1 {
+        return "just now".to_owned();
     }
+    format!("{} ago", crate::rules::lasting(now - t))
 }
 
 #[cfg(test)]

@@ -68,7 +68,10 @@ async fn alarming_round(db: &TestDb) {
             "{found:?}"
         );
         assert_eq!(found[0]["patient_id"], json!(patient));
+        assert_eq!(found[0]["priority"], "high", "NEWS2 7: {found:?}");
     }
+    let admitted = notifications(&server, &nurse, "admitted").await;
+    assert_eq!(admitted[0]["priority"], "information", "{admitted:?}");
     assert!(
         notifications(&server, &consultant, "news2_rose")
             .await
@@ -122,6 +125,15 @@ async fn alarming_round(db: &TestDb) {
     )
     .await;
     assert!(page["unread"].as_u64().unwrap() >= 4, "{page}");
+    assert_eq!(
+        page["unread_alerts"].as_u64().unwrap(),
+        page["unread"].as_u64().unwrap() - 1,
+        "all but the admission are alerts: {page}"
+    );
+    assert_eq!(
+        notifications(&server, &nurse, "critical_phase").await[0]["priority"],
+        "medium"
+    );
     let read: u64 = post_json(
         &nurse,
         server.url("/api/notifications/read"),

@@ -10,6 +10,7 @@ use super::can_write;
 use crate::display::ui::{display_ready, use_display};
 use crate::error::AppError;
 use crate::live::ui::watch_stream;
+use crate::notifications::ui::priority_mark;
 use crate::notifications::{AlertResponse, Kind, OpenAlert};
 use crate::patients::Patient;
 use crate::patients::api::{AcknowledgeAlert, admitted_patients};
@@ -304,18 +305,16 @@ fn PatientCard(
             .map(|(_, r)| r.clone())
     };
     let o = p.status.observations;
-    let urgent = p.status.phase == Some(Phase::Critical)
-        || p.status
-            .news2_band
-            .is_some_and(|b| b >= crate::rules::news2::Band::Medium);
+    let priority = p.priority(now);
     let place = match &p.values.bed {
         Some(bed) => format!("{} · bed {bed}", p.ward_name),
         None => p.ward_name.clone(),
     };
     view! {
-        <article class=if urgent { "card patient-card urgent" } else { "card patient-card" } data-testid="patient-card">
+        <article class=format!("card patient-card {}", priority.class()) data-testid="patient-card">
             <header class="patient-card-header">
                 <div>
+                    {priority_mark(priority)}
                     <h3>{patient_link(&p)}</h3>
                     <p class="muted small">{place}</p>
                 </div>

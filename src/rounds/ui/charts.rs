@@ -6,27 +6,11 @@ use leptos_router::hooks::use_query_map;
 use crate::display::TemperatureUnit;
 use crate::display::ui::{display_ready, use_display};
 use crate::rounds::api::patient_charts;
-use crate::rounds::series::{Charts, Span};
+use crate::rounds::series::{Charts, Point, Span};
 use crate::rules::phase::FEVER_C;
-use crate::ui::chart::{Axis, Chart, FluidChart, Line, Threshold};
+use crate::rules::{fields, news2};
+use crate::ui::chart::{Axis, Frame, Marks, Rule, Shade, Strip, TimeAxis};
 use crate::vocabulary::Vocabulary;
-
-fn line(
-    charts: &Charts,
-    name: &str,
-    label: &'static str,
-    unit: &'static str,
-    class: &'static str,
-    right: bool,
-) -> Line {
-    Line {
-        label,
-        unit,
-        class,
-        right,
-        points: charts.of(name).to_vec(),
-    }
-}
 
 /// Day / Course switch and the charts of the patient.
 #[component]
@@ -84,89 +68,123 @@ pub fn PatientCharts(patient_id: Memo<Option<i32>>, changes: RwSignal<usize>) ->
     }
 }
 
+/// The NEWS2 shading of a scored field over its allowed range, in the
+/// chart's unit.
+fn scored(field: &str, scale2: bool, convert: impl Fn(f64) -> f64) -> Vec<Shade> {
+    let spec = fields::spec(field);
+    news2::scoring_ranges(field, scale2, (spec.min, spec.max))
+        .into_iter()
+        .filter(|(.., points)| *points > 0)
+        .map(|(from, to, points)| Shade {
+            from: convert(from),
+            to: convert(to),
+            class: match points {
+                1 => "score-1",
+                2 => "score-2",
+                _ => "score-3",
+            },
+            label: None,
+        })
+        .collect()
+}
+
+fn line(charts: &Charts, name: &str) -> Marks {
+    Marks::Line(charts.of(name).to_vec())
+}
+
 #[component]
 fn ChartSet(charts: Charts) -> impl IntoView {
     let display = use_display();
     let c = &charts;
-    let (from, to) = (c.from, c.to);
+    let frame = Frame {
+        from: c.from,
+        to: c.to,
+    };
+    let scale2 = c.spo2_scale2;
     // Temperatures are stored in °C and drawn in the user's unit.
     let unit = display.temperature;
-    let degrees = |celsius: f64| unit.from_celsius(celsius);
-    let mut temperature = line(
-        c,
-        "temperature_c",
-        "Temperature",
-        unit.symbol(),
-        "c1",
-        false,
-    );
-    for p in &mut temperature.points {
+    let degrees = move |celsius: f64| unit.from_celsius(celsius);
+    let mut temperature = c.of("temperature_c").to_vec();
+    for p in &mut temperature {
         (p.min, p.max, p.last) = (degrees(p.min), degrees(p.max), degrees(p.last));
     }
     let fever = match unit {
         TemperatureUnit::Celsius => "Fever ≥ 38.0 °C",
         TemperatureUnit::Fahrenheit => "Fever ≥ 100.4 °F",
     };
+    let balance: Vec<Point> = c
+        .fluids
+        .iter()
+        .map(|p| Point {
+            at: p.end.min(c.to),
+            min: p.balance_ml,
+            max: p.balance_ml,
+            last: p.balance_ml,
+            count: 1,
+        })
+        .collect();
+    let per = match c.span {
+        Span::Day => "per shift",
+        Span::Course => "per day",
+    };
+    let news2_shades = vec![
+        Shade {
+            from: 4.5,
+            to: 6.5,
+            class: "score-2",
+            label: Some("5–6 medium: urgent response".into()),
+        },
+        Shade {
+            from: 6.5,
+            to: 20.0,
+            class: "score-3",
+            label: Some("≥ 7 high: emergency response".into()),
+        },
+    ];
     view! {
         <p class="muted small" data-testid="chart-rounds">
             {format!(
                 "{} rounds in this period; times in the hospital's time zone, {}. Tap or hover a point for its value.",
                 c.rounds,
-                display.zone.label(to),
+                display.zone.label(c.to),
             )}
         </p>
-        <div class="charts">
-            <Chart
-                title="Temperature and pulse"
-                id="chart-temperature"
-                from
-                to
-                left=Axis { unit: unit.symbol(), min: degrees(36.0), max: degrees(39.0) }
-                right=Axis { unit: "/min", min: 60.0, max: 120.0 }
-                lines=vec![temperature, line(c, "pulse_per_min", "Pulse", "/min", "c2", true)]
-                thresholds=vec![Threshold { right: false, from: degrees(FEVER_C), to: degrees(45.0), label: fever }]
-            />
-            <Chart
-                title="Respiration, blood pressure and SpO2"
-                id="chart-circulation"
-                from
-                to
-                left=Axis { unit: "mmHg · /min", min: 0.0, max: 140.0 }
-                right=Axis { unit: "SpO2 %", min: 85.0, max: 100.0 }
-                lines=vec![
-                    line(c, "systolic_mmhg", "Systolic", "mmHg", "c1", false),
-                    line(c, "diastolic_mmhg", "Diastolic", "mmHg", "c4", false),
-                    line(c, "respiration_per_min", "Respiration", "/min", "c3", false),
-                    line(c, "spo2_percent", "SpO2", "%", "c2", true),
-                ]
-                thresholds=vec![Threshold { right: true, from: 0.0, to: 91.0, label: "SpO2 ≤ 91 % scores 3" }]
-            />
-            <FluidChart id="chart-fluids" from to periods=c.fluids.clone() />
-            <Chart
-                title="Hematocrit and platelets"
-                id="chart-blood"
-                from
-                to
-                left=Axis { unit: "Hct %", min: 30.0, max: 50.0 }
-                right=Axis { unit: "Plt ×10³/µL", min: 0.0, max: 300.0 }
-                lines=vec![
-                    line(c, "hematocrit_percent", "Hematocrit", "%", "c1", false),
-                    line(c, "platelets_k_per_ul", "Platelets", "×10³/µL", "c2", true),
-                ]
-                thresholds=vec![Threshold { right: true, from: 0.0, to: 100.0, label: "Platelets < 100 ×10³/µL" }]
-            />
-            <Chart
-                title="NEWS2"
-                id="chart-news2"
-                from
-                to
-                left=Axis { unit: "score", min: 0.0, max: 10.0 }
-                lines=vec![line(c, "news2", "NEWS2", "points", "c1", false)]
-                thresholds=vec![
-                    Threshold { right: false, from: 5.0, to: 6.5, label: "5–6 medium: urgent response" },
-                    Threshold { right: false, from: 6.5, to: 20.0, label: "≥ 7 high: emergency response" },
-                ]
-            />
+        <p class="shade-legend small">
+            "Shading: the NEWS2 points a value scores — "
+            <span class="shade-key score-1">"1"</span>
+            <span class="shade-key score-2">"2"</span>
+            <span class="shade-key score-3">"3"</span>
+        </p>
+        <div class="flowsheet">
+            <TimeAxis frame />
+            <Strip title="NEWS2" unit="" id="chart-news2" frame axis=Axis { min: 0.0, max: 8.0 }
+                marks=line(c, "news2") shades=news2_shades />
+            <Strip title="Respiration" unit="/min" id="chart-respiration" frame axis=Axis { min: 8.0, max: 28.0 }
+                marks=line(c, "respiration_per_min") shades=scored("respiration_per_min", scale2, |v| v) />
+            <Strip title=if scale2 { "SpO2 (scale 2, shaded as on air)" } else { "SpO2" } unit="%" id="chart-spo2" frame
+                axis=Axis { min: 88.0, max: 100.0 }
+                marks=line(c, "spo2_percent") shades=scored("spo2_percent", scale2, |v| v) />
+            <Strip title="Blood pressure" unit="mmHg" id="chart-bp" frame axis=Axis { min: 60.0, max: 140.0 }
+                marks=Marks::Range { high: c.of("systolic_mmhg").to_vec(), low: c.of("diastolic_mmhg").to_vec() }
+                shades=scored("systolic_mmhg", scale2, |v| v) />
+            <Strip title="Pulse" unit="/min" id="chart-pulse" frame axis=Axis { min: 50.0, max: 120.0 }
+                marks=line(c, "pulse_per_min") shades=scored("pulse_per_min", scale2, |v| v) />
+            <Strip title="Temperature" unit=unit.symbol() id="chart-temperature" frame
+                axis=Axis { min: degrees(36.0), max: degrees(39.0) }
+                marks=Marks::Line(temperature) shades=scored("temperature_c", scale2, degrees)
+                rule=Rule { at: degrees(FEVER_C), label: fever.into() } />
+            <Strip title="Hematocrit" unit="%" id="chart-hematocrit" frame axis=Axis { min: 30.0, max: 50.0 }
+                marks=line(c, "hematocrit_percent") />
+            <Strip title="Platelets" unit="×10³/µL" id="chart-platelets" frame axis=Axis { min: 0.0, max: 300.0 }
+                marks=line(c, "platelets_k_per_ul")
+                shades=vec![Shade { from: 0.0, to: 100.0, class: "limit", label: Some("Below 100 ×10³/µL".into()) }] />
+            <Strip title=if c.span == Span::Day { "Fluids in and out per shift" } else { "Fluids in and out per day" }
+                unit="mL" id="chart-fluids" frame axis=Axis { min: 0.0, max: 1000.0 }
+                marks=Marks::Fluids(c.fluids.clone()) />
+            <Strip title="Cumulative balance" unit="mL" id="chart-balance" frame axis=Axis { min: -500.0, max: 500.0 }
+                marks=Marks::Line(balance)
+                rule=Rule { at: 0.0, label: format!("Zero balance; fluids summed {per}") } />
+            <TimeAxis frame />
         </div>
     }
 }
