@@ -44,6 +44,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await open(page, path);
       expect(await violations(page), path).toEqual([]);
     }
+    await page.setViewportSize({ width: 375, height: 780 });
+    for (const path of ['/', `/patients/${patient}`]) {
+      await open(page, path);
+      expect(await violations(page), `${path} at 375 px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await open(page, '/');
     await page.screenshot({ path: `test-results/screens/dashboard-${colorScheme}-${project}.png`, fullPage: true });
     await open(page, `/patients/${patient}`);

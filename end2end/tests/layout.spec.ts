@@ -35,6 +35,25 @@ test('no page pans sideways on a phone, a tablet or a desktop @no-js', async ({ 
   }
 });
 
+test('the dashboard shows every patient who needs attention, with the NEWS2, in its first screen', async ({ page }) => {
+  await signIn(page, 'nurse');
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 780 });
+    await page.goto('/');
+    const cards = page.getByTestId('patient-card');
+    await expect(cards.first()).toBeVisible();
+    const triage = page.getByTestId('triage').locator('li');
+    await expect(triage).toHaveCount(await cards.count());
+    const lines = await triage.all();
+    for (const [i, line] of lines.entries()) {
+      await expect(line.getByLabel(/^NEWS2 \d+/)).toBeInViewport({ ratio: 1 });
+      const name = await line.locator('.triage-name').innerText();
+      await expect(cards.nth(i).getByRole('heading')).toHaveText(name, { useInnerText: true });
+    }
+    await page.screenshot({ path: `test-results/screens/dashboard-${width}.png` });
+  }
+});
+
 test('on a phone the patient stays in sight and the round form fits: two columns of vitals, each range under its field', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 780 });
   await signIn(page, 'nurse');

@@ -66,7 +66,16 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await expect(toast).toContainText('Respiration 25');
   await expect(dashboard.getByTestId('bell-count')).toHaveText('1');
   await expect(otherTab.getByTestId('bell-count')).toHaveText('1');
-  await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: 1 unread');
+  await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: 1 alert unread');
+  await expect(toast.getByTestId('priority')).toHaveText('!!!High priority');
+  const card = dashboard.getByTestId('patient-card').filter({ hasText: 'Turing, Alan' });
+  await expect(card.getByTestId('priority')).toHaveText('!!!High priority');
+  await expect(card).toContainText('NEWS2 7');
+  const badge = (await card.getByLabel(/^NEWS2 7/).boundingBox())!;
+  const over = (await toast.boundingBox())!;
+  const apart = over.x + over.width <= badge.x || badge.x + badge.width <= over.x
+    || over.y + over.height <= badge.y || badge.y + badge.height <= over.y;
+  expect(apart, 'the toast leaves the NEWS2 it tells of in sight').toBe(true);
   await dashboard.screenshot({ path: 'test-results/notification-toast.png' });
 
   await dashboard.getByTestId('bell').click();
@@ -76,6 +85,14 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await expect(dashboard.getByTestId('bell-count')).toHaveCount(0);
   await expect(otherTab.getByTestId('bell-count')).toHaveCount(0);
   await expect(dashboard.getByTestId('unread-total')).toHaveText('0 unread');
+
+  // An admission is information: it is listed, and the bell shows a dot, not a count.
+  const ward = (await (await admin.request.get('/api/patients/get', { params: { id: String(patient) } })).json()).ward_id;
+  await admit(admin.request, ward, 'E2E-ALERT-2');
+  await expect(dashboard.getByTestId('bell-information')).toBeVisible();
+  await expect(dashboard.getByTestId('bell-count')).toHaveCount(0);
+  await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: no alert, 1 for information unread');
+  await expect(dashboard.getByTestId('notifications').locator('li').first()).toContainText('iInformation');
 
   await adminContext.close();
   await nurseContext.close();

@@ -134,7 +134,6 @@ fn Overview(
             <strong class:danger-text={!critical.is_empty()}>{critical.len()}</strong>" in the critical phase · "
             <strong class:danger-text={overdue > 0}>{overdue}</strong>" rounds overdue"
         </p>
-        <WardTools patients=patients.clone() />
         <section aria-labelledby="attention-title">
             <h2 id="attention-title" class="section-title">"Needs attention"</h2>
             <ErrorBox error=action_error(acknowledge) />
@@ -142,6 +141,7 @@ fn Overview(
                 view! { <p class="card empty">"No patient needs attention now."</p> }.into_any()
             } else {
                 view! {
+                    <Triage patients=attention.clone() now />
                     <div class="patient-cards" data-testid="attention-cards">
                         {attention.into_iter().map(|p| view! { <PatientCard patient=p now acknowledge /> }).collect_view()}
                     </div>
@@ -156,19 +156,19 @@ fn Overview(
             } else {
                 view! {
                     <div class="table-scroll">
-                        <table class="table" data-testid="critical-patients">
+                        <table class="table cards" data-testid="critical-patients">
                             <thead>
-                                <tr><th scope="col">"Patient"</th><th scope="col">"Since"</th><th scope="col">"Why"</th><th scope="col">"NEWS2"</th></tr>
+                                <tr><th scope="col">"Patient"</th><th scope="col">"NEWS2"</th><th scope="col">"Since"</th><th scope="col">"Why"</th></tr>
                             </thead>
                             <tbody>
                                 {critical
                                     .into_iter()
                                     .map(|p| view! {
                                         <tr>
-                                            <td>{patient_link(&p)}</td>
-                                            <td>{p.status.phase_since.map(|t| display.time(t)).unwrap_or_default()}</td>
-                                            <td>{p.status.phase_reason.clone().unwrap_or_default()}</td>
-                                            <td>{news2_badge(&p)}</td>
+                                            <td class="card-title">{patient_link(&p)}</td>
+                                            <td class="card-score" data-label="NEWS2">{news2_badge(&p)}</td>
+                                            <td data-label="Since">{p.status.phase_since.map(|t| display.time(t)).unwrap_or_default()}</td>
+                                            <td class="card-wide" data-label="Why">{p.status.phase_reason.clone().unwrap_or_default()}</td>
                                         </tr>
                                     })
                                     .collect_view()}
@@ -179,7 +179,33 @@ fn Overview(
                 .into_any()
             }}
         </section>
-        <CurrentPatients patients now />
+        <CurrentPatients patients=patients.clone() now />
+        <WardTools patients />
+    }
+}
+
+/// The patients who need attention, sickest first, one line each: what a
+/// phone shows before any card.
+#[component]
+fn Triage(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl IntoView {
+    view! {
+        <ol class="triage" data-testid="triage" aria-label="Sickest first">
+            {patients
+                .into_iter()
+                .map(|p| {
+                    let priority = p.priority(now);
+                    let bed = p.values.bed.clone().map(|b| format!("bed {b}")).unwrap_or_default();
+                    view! {
+                        <li class=priority.class()>
+                            {news2_badge(&p)}
+                            <a href=format!("#patient-{}", p.id) class="triage-name">{p.full_name()}</a>
+                            <span class="muted small">{bed}</span>
+                            <span class="triage-why small">{p.attention(now).first().cloned().unwrap_or_default()}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
     }
 }
 
@@ -311,7 +337,7 @@ fn PatientCard(
         None => p.ward_name.clone(),
     };
     view! {
-        <article class=format!("card patient-card {}", priority.class()) data-testid="patient-card">
+        <article class=format!("card patient-card {}", priority.class()) id=format!("patient-{}", p.id) data-testid="patient-card">
             <header class="patient-card-header">
                 <div>
                     {priority_mark(priority)}
@@ -364,7 +390,7 @@ fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl I
                 let writer = can_write();
                 view! {
                     <div class="table-scroll">
-                        <table class="table" data-testid="current-patients">
+                        <table class="table cards" data-testid="current-patients">
                             <thead>
                                 <tr>
                                     <th scope="col">"Patient"</th>
@@ -383,17 +409,17 @@ fn CurrentPatients(patients: Vec<Patient>, now: chrono::DateTime<Utc>) -> impl I
                                         let overdue = p.round_overdue(now);
                                         view! {
                                             <tr class:row-danger=p.status.phase == Some(Phase::Critical)>
-                                                <td>{patient_link(&p)}</td>
-                                                <td>{format!("{} · {}", p.ward_name, p.values.bed.clone().unwrap_or_else(|| "–".into()))}</td>
-                                                <td>{phase_chip(&p)}</td>
-                                                <td>{news2_badge(&p)}</td>
-                                                <td>{p.status.last_round_at.map_or_else(|| "–".to_owned(), |t| ago(t, now))}</td>
-                                                <td>
+                                                <td class="card-title">{patient_link(&p)}</td>
+                                                <td data-label="Ward · bed">{format!("{} · {}", p.ward_name, p.values.bed.clone().unwrap_or_else(|| "–".into()))}</td>
+                                                <td data-label="Phase">{phase_chip(&p)}</td>
+                                                <td class="card-score" data-label="NEWS2">{news2_badge(&p)}</td>
+                                                <td data-label="Last round">{p.status.last_round_at.map_or_else(|| "–".to_owned(), |t| ago(t, now))}</td>
+                                                <td class="card-wide" data-label="Next due">
                                                     {display.time(p.next_round_due())}
                                                     {overdue.then(|| view! { " " <span class="chip chip-danger">"Overdue"</span> })}
                                                     <span class="small muted block">{p.frequency().reason}</span>
                                                 </td>
-                                                <td class="row-actions">
+                                                <td class="row-actions card-wide">
                                                     <A href=format!("/patients/{}", p.id) attr:class="button secondary small">"Report"</A>
                                                     {writer.then(|| view! {
                                                         <A href=format!("/patients/{}/edit", p.id) attr:class="button secondary small">"Edit"</A>
