@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from '@playwright/test';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
 import { signIn } from './helpers';
 
 /** A ward of its own with one nurse, so that only this test's patient notifies her. */
@@ -41,6 +41,13 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   const patient = await admit(admin.request, await quietWard(admin.request), 'E2E-ALERT-1');
 
   const nurseContext = await browser.newContext();
+  // Counts the vibrations a page asks of the device.
+  await nurseContext.addInitScript(() => {
+    const counted = window as unknown as { alarms: number };
+    counted.alarms = 0;
+    navigator.vibrate = () => { counted.alarms += 1; return true; };
+  });
+  const alarms = (page: Page) => page.evaluate(() => (window as unknown as { alarms: number }).alarms);
   const dashboard = await nurseContext.newPage();
   await dashboard.goto('/login');
   await expect(dashboard.locator('body[data-hydrated="true"]')).toBeAttached();
@@ -48,6 +55,11 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await dashboard.getByLabel('Password').fill('bell-password-2026');
   await dashboard.getByRole('button', { name: 'Sign in' }).click();
   await expect(dashboard.getByTestId('user-role')).toHaveText('Clinician');
+  await dashboard.goto('/settings');
+  await expect(dashboard.locator('body[data-hydrated="true"]')).toBeAttached();
+  await dashboard.getByTestId('alarm-sound').check();
+  await dashboard.goto('/');
+  await expect(dashboard.getByTestId('alarm-sound')).toHaveCount(0);
   const otherTab = await nurseContext.newPage();
   await otherTab.goto('/patients');
   await expect(dashboard.getByTestId('connection')).toHaveText('Live');
@@ -68,6 +80,8 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await expect(otherTab.getByTestId('bell-count')).toHaveText('1');
   await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: 1 alert unread');
   await expect(toast.getByTestId('priority')).toHaveText('!!!High priority');
+  await expect.poll(() => alarms(dashboard), 'the high alert vibrates where it was asked for').toBe(1);
+  await expect.poll(() => alarms(otherTab), 'the choice belongs to the device, so the other tab sounds too').toBe(1);
   const card = dashboard.getByTestId('patient-card').filter({ hasText: 'Turing, Alan' });
   await expect(card.getByTestId('priority')).toHaveText('!!!High priority');
   await expect(card).toContainText('NEWS2 7');
@@ -93,6 +107,8 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await expect(dashboard.getByTestId('bell-count')).toHaveCount(0);
   await expect(dashboard.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications: no alert, 1 for information unread');
   await expect(dashboard.getByTestId('notifications').locator('li').first()).toContainText('iInformation');
+  await expect(dashboard.getByTestId('toast').filter({ hasText: 'iInformation' })).toBeVisible();
+  expect(await alarms(dashboard), 'information stays silent').toBe(1);
 
   await adminContext.close();
   await nurseContext.close();

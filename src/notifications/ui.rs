@@ -21,6 +21,44 @@ use crate::vocabulary::{IntoEnumIterator, Vocabulary};
 const TOASTS: usize = 4;
 /// How long a toast stays, in milliseconds.
 const TOAST_MS: u64 = 20_000;
+/// Where this device keeps whether high-priority alerts sound and vibrate.
+#[cfg(feature = "hydrate")]
+const ALARM_KEY: &str = "vitalboard.alarm";
+
+/// Whether the user of this device asked for sound and vibration.
+#[cfg(feature = "hydrate")]
+fn alarm_wanted() -> bool {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(ALARM_KEY).ok().flatten())
+        .is_some_and(|v| v == "on")
+}
+
+/// Vibrates and sounds three short tones, as a high-priority alarm does,
+/// where the device and the browser allow it.
+#[cfg(feature = "hydrate")]
+fn sound_alarm() {
+    let _ = window().navigator().vibrate_with_duration(600);
+    let Ok(audio) = web_sys::AudioContext::new() else {
+        return;
+    };
+    let (Ok(tone), Ok(volume)) = (audio.create_oscillator(), audio.create_gain()) else {
+        return;
+    };
+    tone.frequency().set_value(880.0);
+    let start = audio.current_time();
+    for pulse in 0..3 {
+        let at = start + f64::from(pulse) * 0.25;
+        let _ = volume.gain().set_value_at_time(0.25, at);
+        let _ = volume.gain().set_value_at_time(0.0, at + 0.15);
+    }
+    let _ = tone.connect_with_audio_node(&volume);
+    let _ = volume.connect_with_audio_node(&audio.destination());
+    let _ = tone.start();
+    let _ = tone.stop_with_when(start + 0.8);
+}
 
 /// Counts up with every change of the user's notifications, here or in
 /// another tab.
@@ -95,6 +133,10 @@ pub fn Toasts() -> impl IntoView {
             return;
         };
         let id = notification.id;
+        #[cfg(feature = "hydrate")]
+        if notification.priority == Priority::High && alarm_wanted() {
+            sound_alarm();
+        }
         toasts.update(|list| {
             list.insert(0, notification);
             list.truncate(TOASTS);
@@ -226,6 +268,51 @@ fn NotificationItem(n: Notification, mark: ServerAction<MarkNotificationsRead>) 
                 })}
             </div>
         </li>
+    }
+}
+
+/// Whether high-priority alerts sound and vibrate on this device: kept by
+/// the browser, so each ward device chooses for itself; it needs JavaScript.
+#[component]
+pub fn AlarmSetting() -> impl IntoView {
+    let running = RwSignal::new(false);
+    let on = RwSignal::new(false);
+    Effect::new(move |_| {
+        running.set(true);
+        #[cfg(feature = "hydrate")]
+        on.set(alarm_wanted());
+    });
+    let toggle = move |checked: bool| {
+        on.set(checked);
+        #[cfg(feature = "hydrate")]
+        if let Ok(Some(storage)) = window().local_storage() {
+            let _ = if checked {
+                storage.set_item(ALARM_KEY, "on")
+            } else {
+                storage.remove_item(ALARM_KEY)
+            };
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="alarm-title">
+            <h2 id="alarm-title">"Sound on this device"</h2>
+            <label class="check preference">
+                <input
+                    type="checkbox"
+                    data-testid="alarm-sound"
+                    prop:checked=move || on.get()
+                    disabled=move || !running.get()
+                    on:change=move |e| toggle(event_target_checked(&e))
+                />
+                <span>
+                    <strong>"Sound and vibrate for high-priority alerts"</strong>
+                    <span class="muted block">
+                        "Three short tones and a vibration when a high-priority alert arrives (NEWS2 7 or more, an
+                        escalated alert), where this browser allows it. Other alerts stay silent."
+                    </span>
+                </span>
+            </label>
+        </section>
     }
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::display::ui::DisplaySettings;
-use crate::notifications::ui::NotificationSettings;
+use crate::notifications::ui::{AlarmSetting, NotificationSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -13,5 +13,6 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings" />
         <DisplaySettings />
         <NotificationSettings />
+        <AlarmSetting />
     }
 }
