@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { everyPage, hydrated, signIn } from './helpers';
 
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -30,15 +30,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await violations(page), 'the sign-in page').toEqual([]);
 
     await signIn(page, 'admin');
-    const list = await (await page.request.get('/api/patients', { params: { status: 'admitted' } })).json();
-    const patient = list.items[0].id;
-    const rounds = await (await page.request.get('/api/rounds', { params: { patient_id: String(patient) } })).json();
-    const wards = await (await page.request.get('/api/wards')).json();
-    const paths = [
-      '/', '/patients', '/patients/new', `/patients/${patient}`, `/patients/${patient}?span=course`,
-      `/patients/${patient}/rounds/${rounds.items[0].id}/correct`, '/notifications', '/settings', '/admin',
-      '/api', `/wards/${wards[0].id}/handover`,
-    ];
+    const { paths, patient } = await everyPage(page.request);
     const project = hydrated() ? 'hydrated' : 'no-js';
     for (const path of paths) {
       await open(page, path);

@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
 
 /** The demo accounts created by `vitalboard --demo`. */
 export const demo = {
@@ -28,4 +28,18 @@ export async function signIn(page: Page, who: DemoUser, next = '/') {
   if (hydrated()) {
     await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   }
+}
+
+/** Every page an administrator can open: the first admitted patient's report (over the day and the stay), the correction of its newest round, a ward's handover and the rest. */
+export async function everyPage(request: APIRequestContext): Promise<{ paths: string[]; patient: number }> {
+  const list = await (await request.get('/api/patients', { params: { status: 'admitted' } })).json();
+  const patient = list.items[0].id;
+  const rounds = await (await request.get('/api/rounds', { params: { patient_id: String(patient) } })).json();
+  const wards = await (await request.get('/api/wards')).json();
+  const paths = [
+    '/', '/patients', '/patients/new', `/patients/${patient}`, `/patients/${patient}?span=course`,
+    `/patients/${patient}/rounds/${rounds.items[0].id}/correct`, '/notifications', '/settings', '/admin',
+    '/api', `/wards/${wards[0].id}/handover`,
+  ];
+  return { paths, patient };
 }

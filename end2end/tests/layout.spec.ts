@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { everyPage, hydrated, signIn } from './helpers';
 
 const WIDTHS = [360, 375, 768, 1280];
 
@@ -14,14 +14,7 @@ test('no page pans sideways on a phone, a tablet or a desktop @no-js', async ({ 
   expect(await overflow(page), 'the sign-in page at 360 px').toBe(0);
 
   await signIn(page, 'admin');
-  const list = await (await page.request.get('/api/patients', { params: { status: 'admitted' } })).json();
-  const patient = list.items[0].id;
-  const rounds = await (await page.request.get('/api/rounds', { params: { patient_id: String(patient) } })).json();
-  const wards = await (await page.request.get('/api/wards')).json();
-  const paths = [
-    '/', '/patients', '/patients/new', `/patients/${patient}`, `/patients/${patient}/rounds/${rounds.items[0].id}/correct`,
-    '/notifications', '/settings', '/admin', '/api', `/wards/${wards[0].id}/handover`,
-  ];
+  const { paths } = await everyPage(page.request);
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 780 });
     for (const path of paths) {

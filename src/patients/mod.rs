@@ -542,6 +542,20 @@ mod tests {
         }
     }
 
+    /// The patient of [`input`], admitted, with no round yet.
+    fn admitted() -> Patient {
+        Patient {
+            id: 1,
+            ward_name: "A".into(),
+            discharged_at: None,
+            created_at: now(),
+            updated_at: now(),
+            values: input().parse(now(), &Zone::default()).unwrap(),
+            status: StoredStatus::default(),
+            open_alerts: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_good_patient_parses() {
         let v = input().parse(now(), &Zone::default()).unwrap();
@@ -618,19 +632,8 @@ mod tests {
     fn a_card_says_why_the_patient_is_there() {
         use crate::rules::news2::Band;
         use crate::rules::phase::Phase;
-        let mut patient = Patient {
-            id: 1,
-            ward_name: "A".into(),
-            discharged_at: None,
-            created_at: now(),
-            updated_at: now(),
-            values: input().parse(now(), &Zone::default()).unwrap(),
-            status: StoredStatus {
-                last_round_at: Some(now()),
-                ..StoredStatus::default()
-            },
-            open_alerts: Vec::new(),
-        };
+        let mut patient = admitted();
+        patient.status.last_round_at = Some(now());
         assert!(
             !patient.needs_attention(now()),
             "{:?}",
@@ -676,16 +679,7 @@ mod tests {
 
     #[test]
     fn age_counts_birthdays() {
-        let patient = Patient {
-            id: 1,
-            ward_name: "A".into(),
-            discharged_at: None,
-            created_at: now(),
-            updated_at: now(),
-            values: input().parse(now(), &Zone::default()).unwrap(),
-            status: StoredStatus::default(),
-            open_alerts: Vec::new(),
-        };
+        let patient = admitted();
         assert_eq!(
             patient.age_years(NaiveDate::from_ymd_opt(2026, 6, 2).unwrap()),
             Some(35)

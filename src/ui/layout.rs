@@ -49,7 +49,7 @@ pub fn Layout() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="frame">
             <nav class="sidebar" aria-label="Main">
-                <A href="/" attr:class="brand" attr:aria-label="vitalboard: dashboard">
+                <A href="/" attr:class="brand" attr:aria-label="vitalboard home">
                     <span class="brand-mark">
                         <IconView icon=Icon::Logo />
                     </span>
