@@ -1,9 +1,12 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    vitalboard::server::init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match vitalboard::server::start(&args).await {
+    let run = async {
+        vitalboard::server::init_tracing()?;
+        vitalboard::server::start(&args).await
+    };
+    match run.await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("vitalboard: {err}");

@@ -43,7 +43,7 @@ pub async fn login(
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     let mut session = auth::current_session()?;
-    let state = expect_context::<crate::platform::state::AppState>();
+    let state = crate::platform::state::AppState::current()?;
     let client = crate::platform::client::address(&auth::request_parts()?, &state.trusted_proxies);
     let user = session
         .authenticate(auth::Credentials {
@@ -66,7 +66,7 @@ pub async fn logout() -> Result<(), AppError> {
     let user_id = session.user.as_ref().map(|u| u.current.id);
     session.logout().await.map_err(auth::session_error)?;
     if let Some(id) = user_id {
-        let state = expect_context::<crate::platform::state::AppState>();
+        let state = crate::platform::state::AppState::current()?;
         super::access::signed_out(&state.db, id).await?;
     }
     auth::redirect_form_post("/login");

@@ -121,13 +121,14 @@ pub async fn request_credential(
     Ok((caller, Credential::of_session(id.to_string(), user)))
 }
 
-/// Paths anyone may open: the login page, the health check, server
-/// functions, sockets, the FHIR facade and CSV files (which answer 401
+/// Paths anyone may open: the login page, the health check, the metrics
+/// (which answer 401 themselves), server functions, sockets, the FHIR facade and CSV files (which answer 401
 /// themselves), and
 /// static files.
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        || path == "/metrics"
         || path == "/ws"
         || path.starts_with("/api/")
         || path == "/fhir"
@@ -161,7 +162,7 @@ pub async fn require_sign_in(auth: AuthSession, request: Request, next: Next) ->
 
 /// The state and caller of the server function being run.
 pub async fn current_caller() -> Result<(crate::platform::state::AppState, Caller), AppError> {
-    let state = leptos::prelude::expect_context::<crate::platform::state::AppState>();
+    let state = crate::platform::state::AppState::current()?;
     let parts = request_parts()?;
     let caller = request_caller(&state.db, &parts).await?;
     Ok((state, caller))

@@ -74,6 +74,7 @@ pub async fn check_credentials(
         .filter(login_failure::Column::FailedAt.gt(window));
     if of_address.clone().count(db).await? > rules::ADDRESS_FAILURES as u64 {
         let until = now + Duration::minutes(rules::LOCKOUT_WINDOW_MINUTES);
+        metrics::counter!("vitalboard_sign_in_failures_total", "reason" => "locked").increment(1);
         return Err(locked("from this address", until, now));
     }
     let earlier: Vec<DateTime<Utc>> = of_address
@@ -86,6 +87,7 @@ pub async fn check_credentials(
         .collect();
     if earlier.len() >= rules::LOCKOUT_FAILURES {
         let until = rules::locked_until(&earlier, now).unwrap_or(now);
+        metrics::counter!("vitalboard_sign_in_failures_total", "reason" => "locked").increment(1);
         return Err(locked("for this username from this address", until, now));
     }
 
@@ -98,6 +100,7 @@ pub async fn check_credentials(
         .map_or_else(|| NO_USER_HASH.clone(), |m| m.password_hash.clone());
     let matches = password_matches(password, hash).await?;
     let Some(model) = found.filter(|_| matches) else {
+        metrics::counter!("vitalboard_sign_in_failures_total", "reason" => "wrong").increment(1);
         return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
     };
     login_failure::Entity::delete_by_id(claim.id)

@@ -19,7 +19,7 @@ pub const SAVED_KEY: &str = "display";
 /// Errors: 401 bad token.
 #[server(prefix = "/api", endpoint = "settings/display", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn display_settings() -> Result<Display, AppError> {
-    let state = expect_context::<crate::platform::state::AppState>();
+    let state = crate::platform::state::AppState::current()?;
     // Signed out, the defaults; a bad token is still refused.
     let anonymous = !auth::request_parts()?
         .headers

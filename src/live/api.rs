@@ -21,7 +21,7 @@ pub struct Ticket {
 /// Errors: 401.
 #[server(prefix = "/api", endpoint = "live/ticket", input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn socket_ticket() -> Result<Ticket, AppError> {
-    let state = expect_context::<crate::platform::state::AppState>();
+    let state = crate::platform::state::AppState::current()?;
     let (_, credential) = auth::request_credential(&state.db, &auth::request_parts()?).await?;
     let ticket = super::tickets::issue(&state.db, &credential).await?;
     Ok(Ticket {

@@ -419,6 +419,7 @@ impl Connection {
             return false;
         }
         if self.outbox.take_overflow() {
+            metrics::counter!("vitalboard_resyncs_total").increment(1);
             while rx.try_recv().is_ok() {}
             let frame = Frame::Resync {
                 since: self.delivered,
@@ -453,6 +454,7 @@ impl Connection {
                     return true;
                 }
                 self.delivered = self.delivered.max(event.seq);
+                metrics::counter!("vitalboard_pushes_total").increment(1);
                 socket
                     .send(Message::Text(delivery.frame.clone()))
                     .await

@@ -69,6 +69,7 @@ impl Outbox {
     fn push(&self, item: Outgoing) {
         if self.tx.try_send(item).is_err() {
             self.overflowed.store(true, Ordering::Relaxed);
+            metrics::counter!("vitalboard_push_overflows_total").increment(1);
         }
     }
 
@@ -218,6 +219,11 @@ impl Bus {
         index.outboxes.insert(id, outbox.clone());
         index.principal_of.insert(id, principal);
         Ok((id, outbox, rx))
+    }
+
+    /// How many sockets are open on this server.
+    pub fn open_sockets(&self) -> usize {
+        self.index().outboxes.len()
     }
 
     /// Forgets a closed socket and everything it subscribed to.
@@ -399,6 +405,8 @@ async fn tail(bus: Arc<Bus>, db: DatabaseConnection, announce: watch::Sender<i64
             match events::after(&db, last, Condition::all(), BATCH).await {
                 Ok(batch) if batch.is_empty() => break,
                 Ok(batch) => {
+                    metrics::counter!("vitalboard_events_delivered_total")
+                        .increment(batch.len() as u64);
                     for event in batch {
                         last = event.seq;
                         bus.dispatch(Arc::new(Delivery::new(event)));

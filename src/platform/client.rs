@@ -43,15 +43,15 @@ fn client_of(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[IpAddr]) -> Op
     Some(client)
 }
 
-/// Reads `VITALBOARD_TRUSTED_PROXIES`: comma-separated IP addresses.
-pub fn parse_trusted(text: &str) -> Result<Vec<IpAddr>, String> {
+/// Reads a setting of comma-separated IP addresses, such as
+/// `VITALBOARD_TRUSTED_PROXIES`; an error names the `setting`.
+pub fn parse_addresses(setting: &str, text: &str) -> Result<Vec<IpAddr>, String> {
     text.split(',')
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(|a| {
-            a.parse().map_err(|_| {
-                format!("VITALBOARD_TRUSTED_PROXIES names '{a}', which is not an IP address")
-            })
+            a.parse()
+                .map_err(|_| format!("{setting} names '{a}', which is not an IP address"))
         })
         .collect()
 }
@@ -94,14 +94,13 @@ mod tests {
     #[test]
     fn the_setting_lists_addresses() {
         assert_eq!(
-            parse_trusted(" 10.0.0.2, ::1 ").unwrap(),
+            parse_addresses("PROXIES", " 10.0.0.2, ::1 ").unwrap(),
             vec![ip("10.0.0.2"), ip("::1")]
         );
-        assert!(parse_trusted("").unwrap().is_empty());
-        assert!(
-            parse_trusted("proxy.local")
-                .unwrap_err()
-                .contains("proxy.local")
+        assert!(parse_addresses("PROXIES", "").unwrap().is_empty());
+        assert_eq!(
+            parse_addresses("PROXIES", "proxy.local").unwrap_err(),
+            "PROXIES names 'proxy.local', which is not an IP address"
         );
     }
 }

@@ -34,7 +34,7 @@ pub fn backend_of(url: &str) -> Result<Backend, StartupError> {
 }
 
 /// The file path of an SQLite URL (`sqlite://data/x.db?mode=rwc` → `data/x.db`).
-fn sqlite_path(url: &str) -> Option<&str> {
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -89,9 +89,11 @@ pub async fn write<T>(
     db: &DatabaseConnection,
     change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
+    let started = std::time::Instant::now();
     let txn = begin_write(db).await?;
     let done = change(&txn).await?;
     super::events::commit(txn).await?;
+    metrics::histogram!("vitalboard_write_seconds").record(started.elapsed().as_secs_f64());
     Ok(done)
 }
 
@@ -130,6 +132,21 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Connections of the pool: open, and of those idle.
+pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
     }
 }
 

@@ -150,6 +150,7 @@ pub async fn append<T: Serialize>(
     }
     .insert(txn)
     .await?;
+    metrics::counter!("vitalboard_events_written_total", "topic" => topic.code()).increment(1);
     Ok(())
 }
 

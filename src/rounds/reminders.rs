@@ -145,8 +145,18 @@ pub fn start(db: DatabaseConnection, clock: Clock, every: Duration) {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                if let Err(e) = check(&db, clock.now()).await {
-                    tracing::warn!("cannot move the patients' state on in time: {e}");
+                match check(&db, clock.now()).await {
+                    Ok(checked) => {
+                        metrics::counter!("vitalboard_clock_checks_total").increment(1);
+                        metrics::counter!("vitalboard_reminders_total")
+                            .increment(checked.due as u64);
+                        metrics::counter!("vitalboard_escalations_total")
+                            .increment(checked.escalated as u64);
+                    }
+                    Err(e) => {
+                        metrics::counter!("vitalboard_clock_check_failures_total").increment(1);
+                        tracing::warn!("cannot move the patients' state on in time: {e}");
+                    }
                 }
             }
         }

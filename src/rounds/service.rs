@@ -215,7 +215,7 @@ pub async fn record(
 ) -> Result<Round, AppError> {
     caller.require_clinical_writer()?;
     let values = input.parse(now, zones::hospital())?;
-    write(db, async |txn| {
+    let round = write(db, async |txn| {
         let patient = admitted_patient(txn, caller, patient_id).await?;
         let round = insert(txn, caller, audience_of(&patient), patient_id, &values).await?;
         let added = std::slice::from_ref(&values);
@@ -229,7 +229,14 @@ pub async fn record(
         .await?;
         Ok(round)
     })
-    .await
+    .await?;
+    recorded(1);
+    Ok(round)
+}
+
+/// Counts rounds stored, once their transaction committed.
+fn recorded(rounds: usize) {
+    metrics::counter!("vitalboard_rounds_recorded_total").increment(rounds as u64);
 }
 
 /// Records several rounds of one patient in one transaction: all or none.
@@ -252,7 +259,7 @@ pub async fn record_many(
         ));
     }
     let all_values = parse_all(inputs, now)?;
-    write(db, async |txn| {
+    let rounds = write(db, async |txn| {
         let patient = admitted_patient(txn, caller, patient_id).await?;
         let audience = audience_of(&patient);
         let mut rounds = Vec::with_capacity(all_values.len());
@@ -270,7 +277,9 @@ pub async fn record_many(
         reassess(txn, patient, Touched::Added(&added), &signs, now).await?;
         Ok(rounds)
     })
-    .await
+    .await?;
+    recorded(rounds.len());
+    Ok(rounds)
 }
 
 /// Checks rounds; an error names the position of the offending round.
@@ -337,7 +346,7 @@ pub async fn import(
     caller.require_clinical_writer()?;
     let inputs: Vec<RoundInput> = rounds.iter().map(|r| r.input.clone()).collect();
     let all_values = parse_all(&inputs, now)?;
-    write(db, async |txn| {
+    let outcomes = write(db, async |txn| {
         let mut outcomes = Vec::with_capacity(rounds.len());
         let mut added: std::collections::BTreeMap<i32, Vec<RoundValues>> = Default::default();
         for (round, values) in rounds.iter().zip(&all_values) {
@@ -374,7 +383,14 @@ pub async fn import(
         }
         Ok(outcomes)
     })
-    .await
+    .await?;
+    recorded(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, ImportOutcome::Created(_)))
+            .count(),
+    );
+    Ok(outcomes)
 }
 
 /// The round one of these identifiers went into, if any did.

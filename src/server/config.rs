@@ -11,7 +11,7 @@ use crate::platform::StartupError;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vitalboard.db";
 /// The site settings file read at start-up when `VITALBOARD_SITE_CONFIG` is not set.
 pub const DEFAULT_SITE_CONFIG: &str = "Leptos.toml";
-const USAGE: &str = "usage: vitalboard [--demo] | vitalboard seed [--seed N] | vitalboard simulate --token T [--url U] [--every SECONDS]";
+pub const USAGE: &str = "usage: vitalboard [--demo] | vitalboard seed [--seed N] | vitalboard backup FILE | vitalboard restore FILE | vitalboard simulate --token T [--url U] [--every SECONDS]";
 
 /// What the process is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client address
     /// (`VITALBOARD_TRUSTED_PROXIES`, comma-separated IP addresses).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Addresses that may read `/metrics` without signing in
+    /// (`VITALBOARD_METRICS_FROM`, comma-separated IP addresses).
+    pub metrics_from: Vec<std::net::IpAddr>,
     /// Open live sockets allowed per user or token (`VITALBOARD_MAX_SOCKETS_PER_USER`).
     pub max_sockets_per_user: usize,
     /// How often to look for events committed by other servers when Redis
@@ -85,6 +88,7 @@ impl Config {
             redis_url: None,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            metrics_from: Vec::new(),
             max_sockets_per_user: DEFAULT_MAX_SOCKETS_PER_USER,
             event_poll: DEFAULT_EVENT_POLL,
             reminder_check: DEFAULT_REMINDER_CHECK,
@@ -137,8 +141,7 @@ impl Config {
         Ok(Self {
             command,
             leptos: site_options(&site_config)?,
-            database_url: std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
+            database_url: database_url(),
             demo,
             secure_cookies: env_flag("VITALBOARD_SECURE_COOKIES")?,
             first_admin,
@@ -151,10 +154,8 @@ impl Config {
                 .map(|o| o.trim().trim_end_matches('/').to_owned())
                 .filter(|o| !o.is_empty())
                 .collect(),
-            trusted_proxies: crate::platform::client::parse_trusted(
-                &std::env::var("VITALBOARD_TRUSTED_PROXIES").unwrap_or_default(),
-            )
-            .map_err(StartupError::Config)?,
+            trusted_proxies: env_addresses("VITALBOARD_TRUSTED_PROXIES")?,
+            metrics_from: env_addresses("VITALBOARD_METRICS_FROM")?,
             max_sockets_per_user: env_number("VITALBOARD_MAX_SOCKETS_PER_USER")?
                 .map_or(DEFAULT_MAX_SOCKETS_PER_USER, |n| n as usize),
             event_poll: env_number("VITALBOARD_EVENT_POLL_MS")?
@@ -165,6 +166,11 @@ impl Config {
             clock: crate::platform::clock::Clock::system(),
         })
     }
+}
+
+/// `DATABASE_URL`, or the embedded database when it is not set.
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into())
 }
 
 /// The time zone of the hospital unless configured.
@@ -184,6 +190,12 @@ fn env_time_zone() -> Result<String, StartupError> {
             "VITALBOARD_TIME_ZONE is '{name}'; use a time zone name such as Asia/Ho_Chi_Minh"
         )))
     }
+}
+
+/// Comma-separated IP addresses from the environment (none when unset).
+fn env_addresses(name: &str) -> Result<Vec<std::net::IpAddr>, StartupError> {
+    crate::platform::client::parse_addresses(name, &std::env::var(name).unwrap_or_default())
+        .map_err(StartupError::Config)
 }
 
 /// A whole number above 0 from the environment, if set.

@@ -1,10 +1,12 @@
 //! The server put together: configuration, sessions, middleware, the
 //! router over every feature's doors, start-up and the sweeps.
 
+pub mod backup;
 pub mod config;
 mod headers;
 pub mod idempotency;
 pub mod json_body;
+pub mod metrics;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,7 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use crate::accounts::auth::SESSION_IDLE_HOURS;
 use crate::accounts::auth::{Backend, require_sign_in};
@@ -35,6 +37,8 @@ pub use crate::platform::{StartupError, db};
 pub use config::Config;
 /// How often expired sessions and old events are deleted.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
+/// How often the metrics' histograms are drained into their buckets.
+const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// Refuses a state-changing request that rides on the session cookie but
 /// was sent by a page of another origin (another port or a sibling
@@ -111,15 +115,46 @@ async fn api_methods(
 /// Where the OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
-/// Sets up logging from `RUST_LOG` (default `info`).
-pub fn init_tracing() {
+/// Sets up logging from `RUST_LOG` (default `info`), as text or, with
+/// `VITALBOARD_LOG_FORMAT=json`, one JSON object per line. Every line
+/// logged while a request is served carries its request id.
+pub fn init_tracing() -> Result<(), StartupError> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(terminal)
-        .init();
+    let format = std::env::var("VITALBOARD_LOG_FORMAT").unwrap_or_default();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format.trim() {
+        "" | "text" => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init(),
+        "json" => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        other => {
+            return Err(StartupError::Config(format!(
+                "VITALBOARD_LOG_FORMAT is '{other}'; use text or json"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The span of one request: its id, method and path. Never the query,
+/// which may hold a search term or a socket ticket.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = id,
+        method = %request.method(),
+        path = request.uri().path(),
+    )
 }
 
 /// The whole HTTP surface: pages, server functions, health check, static
@@ -155,6 +190,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             OPENAPI_PATH,
             get(|| async { axum::Json(crate::docs::openapi::document()) }),
         )
+        .route(metrics::METRICS_PATH, get(metrics::scrape))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -164,6 +200,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             },
             move || shell(leptos_options.clone()),
         )
+        .route_layer(from_fn(metrics::name_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(require_sign_in))
         .layer(from_fn(json_body::accept_json))
@@ -182,10 +219,11 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(CatchPanicLayer::custom(failed))
+        .layer(from_fn(metrics::track))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
     headers::apply(router, secure_cookies)
@@ -252,6 +290,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
              (sign in and change it on your profile page)"
         );
     }
+    metrics::install();
     let bus = Bus::new(config.max_sockets_per_user);
     bus.start(db.clone(), config.redis_url.clone(), config.event_poll)
         .await
@@ -265,6 +304,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             allowed_origins: std::sync::Arc::new(config.allowed_origins.clone()),
         },
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+        metrics_from: std::sync::Arc::new(config.metrics_from.clone()),
         clock: config.clock.clone(),
     })
 }
@@ -287,12 +327,30 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
             .await
             .map_err(StartupError::Config);
     }
+    if let Some(command @ ("backup" | "restore")) = args.first().map(String::as_str) {
+        let [_, path] = args else {
+            return Err(StartupError::Config(format!(
+                "{command} needs one argument, the file of the copy; {}",
+                config::USAGE
+            )));
+        };
+        let url = config::database_url();
+        let path = std::path::Path::new(path);
+        let done = if command == "backup" {
+            backup::backup(&url, path).await?
+        } else {
+            backup::restore(&url, path).await?
+        };
+        println!("{done}");
+        return Ok(());
+    }
     let config = Config::from_env(args)?;
     if let config::Command::Seed { seed: number } = config.command {
         let db = db::connect(&config.database_url).await?;
         return seed(&db, number).await;
     }
     let addr: SocketAddr = config.leptos.site_addr;
+    let _serving = backup::hold(&config.database_url)?;
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -301,8 +359,16 @@ pub async fn start(args: &[String]) -> Result<(), StartupError> {
     crate::platform::tasks::supervise("the sweep of old sessions and events", move || {
         sweep(DbSessionStore::new(db.clone()), db.clone())
     });
+    crate::platform::tasks::supervise("the upkeep of the metrics", || async {
+        let mut every = tokio::time::interval(METRICS_UPKEEP_EVERY);
+        loop {
+            every.tick().await;
+            metrics::upkeep();
+        }
+    });
+    let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!(
-        "vitalboard listening on http://{addr} ({} database)",
+        "vitalboard listening on http://{bound} ({} database)",
         db::backend_name(&state.db)
     );
     let app =

@@ -11,6 +11,6 @@ use crate::error::AppError;
 /// Errors: 503 when the database cannot be reached.
 #[server(prefix = "/api", endpoint = "system/status", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]
 pub async fn system_status() -> Result<StatusReport, AppError> {
-    let state = expect_context::<crate::platform::state::AppState>();
+    let state = crate::platform::state::AppState::current()?;
     super::service::status(&state.db).await
 }

@@ -101,3 +101,22 @@ async fn pages_are_server_rendered_with_the_shell_and_compressed() {
     let missing = nurse.get(server.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+/// The app is drawn once at startup to list its routes, outside any request:
+/// the server functions behind its app-wide resources answer an error then.
+#[tokio::test]
+async fn server_functions_outside_a_request_answer_an_error() {
+    use vitalboard::error::AppError;
+    assert!(matches!(
+        vitalboard::display::api::display_settings().await,
+        Err(AppError::Internal)
+    ));
+    assert!(matches!(
+        vitalboard::accounts::api::me().await,
+        Err(AppError::Internal)
+    ));
+    assert!(matches!(
+        vitalboard::system::api::system_status().await,
+        Err(AppError::Internal)
+    ));
+}

@@ -12,6 +12,7 @@ mod fhir;
 mod health;
 mod layers;
 mod live;
+mod operations;
 mod records;
 mod records_service;
 mod startup;
