@@ -18,6 +18,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
+  globalTeardown: './log-scan.ts',
   // A test waits for what a user would see; these limits only stop a hung
   // test. They are generous because the suite also runs on a busy machine,
   // where a debug build's first hydration in a new browser context is slow.
@@ -41,7 +42,8 @@ export default defineConfig({
     { name: 'no-javascript', use: { javaScriptEnabled: false }, grep: /@no-js/ },
   ],
   webServer: {
-    command: `${process.env.VITALBOARD_BIN ?? 'target/debug/vitalboard'} --demo`,
+    // Its log, as JSON lines, is checked after the suite (log-scan.ts).
+    command: `mkdir -p target/e2e-data && exec ${process.env.VITALBOARD_BIN ?? 'target/debug/vitalboard'} --demo > target/e2e-data/server.log`,
     cwd: '..',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -51,7 +53,8 @@ export default defineConfig({
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'sqlite://target/e2e-data/vitalboard.db',
-      RUST_LOG: 'warn',
+      RUST_LOG: 'info',
+      VITALBOARD_LOG_FORMAT: 'json',
     },
   },
 });

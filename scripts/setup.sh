@@ -14,6 +14,20 @@ export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The newest Python 3.13 or later on this machine (on PATH or under pyenv),
+# else python3.
+newer_python() {
+  local candidate version
+  for candidate in python3.14 python3.13; do
+    if "$candidate" -c '' 2>/dev/null; then echo "$candidate"; return; fi
+  done
+  if command -v pyenv >/dev/null; then
+    version=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[3-9])\.[0-9]+$' | sort -V | tail -1)
+    if [[ -n "$version" ]]; then echo "$(pyenv root)/versions/$version/bin/python3"; return; fi
+  fi
+  echo python3
+}
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -46,11 +60,16 @@ if [[ "${1:-}" == "--test" ]]; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
     cp end2end/package-lock.json "$installed"
   fi
-  venv="${XDG_CACHE_HOME:-$HOME/.cache}/vitalboard/schemathesis-$SCHEMATHESIS_VERSION"
+  # CPython before 3.12.2 can fail inside schemathesis' generator with
+  # "AST constructor recursion depth mismatch"; a newer one is taken where
+  # the machine has one.
+  python=$(newer_python)
+  tag=$("$python" -c 'import sys; print("py%d.%d" % sys.version_info[:2])')
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/vitalboard/schemathesis-$SCHEMATHESIS_VERSION-$tag"
   if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-    step "installing schemathesis $SCHEMATHESIS_VERSION"
+    step "installing schemathesis $SCHEMATHESIS_VERSION ($tag)"
     rm -rf "$venv"
-    python3 -m venv "$venv"
+    "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
   mkdir -p target/tools

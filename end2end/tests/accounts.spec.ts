@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demo, DemoUser, hydrated, signIn } from './helpers';
+import { demo, DemoUser, hydrated, signIn, typed } from './helpers';
 
 for (const who of Object.keys(demo) as DemoUser[]) {
   test(`${who} signs in, sees the role in the header and signs out @no-js`, async ({ page }) => {
@@ -18,7 +18,7 @@ test('a wrong password says so and keeps the user on the login page @no-js', asy
     await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   }
   await page.getByLabel('Username').fill('nurse');
-  await page.getByLabel('Password').fill('not my password');
+  await page.getByLabel('Password').fill(typed.wrongPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
   await expect(page).toHaveURL(/\/login/);
@@ -57,7 +57,7 @@ test('an administrator creates a user who can then sign in', async ({ page, brow
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(form.getByRole('alert')).toContainText('Password: must be at least 10 characters');
 
-  await form.getByLabel('Initial password').fill('a long enough password');
+  await form.getByLabel('Initial password').fill(typed.newcomerPassword);
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByTestId('user-nurse.hoa')).toContainText('Dengue ward A');
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -68,7 +68,7 @@ test('an administrator creates a user who can then sign in', async ({ page, brow
   await newcomer.goto('/login');
   await expect(newcomer.locator('body[data-hydrated="true"]')).toBeAttached();
   await newcomer.getByLabel('Username').fill('Nurse.Hoa');
-  await newcomer.getByLabel('Password').fill('a long enough password');
+  await newcomer.getByLabel('Password').fill(typed.newcomerPassword);
   await newcomer.getByRole('button', { name: 'Sign in' }).click();
   await expect(newcomer.getByTestId('user-badge')).toContainText('Nurse Hoa Le');
   await other.close();

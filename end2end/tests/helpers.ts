@@ -9,6 +9,15 @@ export const demo = {
 
 export type DemoUser = keyof typeof demo;
 
+/** Passwords and a search term the tests type: none may reach the server's log. */
+export const typed = {
+  wrongPassword: 'not my password',
+  newcomerPassword: 'a long enough password',
+  leaverPassword: 'leaving-password-2026',
+  bellPassword: 'bell-password-2026',
+  search: 'no such patient anywhere',
+};
+
 /** Whether this project runs pages with JavaScript (hydrated). */
 export function hydrated(): boolean {
   return test.info().project.use.javaScriptEnabled !== false;

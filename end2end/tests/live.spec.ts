@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, typed } from './helpers';
 
 /** Admits a patient to the nurse's ward through the API and returns its id. */
 async function admit(request: APIRequestContext, number: string): Promise<number> {
@@ -167,7 +167,7 @@ test('a user whose account is deactivated is told so on the report left open', a
   const created = await admin.request.post('/api/users/create', {
     data: {
       username: 'e2e.leaver', display_name: 'Nurse Leaving', role: 'clinician',
-      ward_ids: [ward.id], password: 'leaving-password-2026',
+      ward_ids: [ward.id], password: typed.leaverPassword,
     },
   });
   expect(created.status(), await created.text()).toBe(200);
@@ -176,7 +176,7 @@ test('a user whose account is deactivated is told so on the report left open', a
   await leaver.goto('/login');
   await expect(leaver.locator('body[data-hydrated="true"]')).toBeAttached();
   await leaver.getByLabel('Username').fill('e2e.leaver');
-  await leaver.getByLabel('Password').fill('leaving-password-2026');
+  await leaver.getByLabel('Password').fill(typed.leaverPassword);
   await leaver.getByRole('button', { name: 'Sign in' }).click();
   await expect(leaver.getByTestId('user-role')).toHaveText('Clinician');
   const patient = await admit(leaver.request, 'E2E-LEAVER-1');

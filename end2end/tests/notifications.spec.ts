@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, typed } from './helpers';
 
 /** A ward of its own with one nurse, so that only this test's patient notifies her. */
 async function quietWard(request: APIRequestContext): Promise<number> {
@@ -9,7 +9,7 @@ async function quietWard(request: APIRequestContext): Promise<number> {
   const nurse = await request.post('/api/users/create', {
     data: {
       username: 'e2e.bell', display_name: 'Nurse Bell', role: 'clinician',
-      ward_ids: [id], password: 'bell-password-2026',
+      ward_ids: [id], password: typed.bellPassword,
     },
   });
   expect(nurse.status(), await nurse.text()).toBe(200);
@@ -52,7 +52,7 @@ test('an alarming round elsewhere shows a toast and raises the bell; marking all
   await dashboard.goto('/login');
   await expect(dashboard.locator('body[data-hydrated="true"]')).toBeAttached();
   await dashboard.getByLabel('Username').fill('e2e.bell');
-  await dashboard.getByLabel('Password').fill('bell-password-2026');
+  await dashboard.getByLabel('Password').fill(typed.bellPassword);
   await dashboard.getByRole('button', { name: 'Sign in' }).click();
   await expect(dashboard.getByTestId('user-role')).toHaveText('Clinician');
   await dashboard.goto('/settings');

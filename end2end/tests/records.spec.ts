@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { hydrated, signIn, typed } from './helpers';
 
 async function ready(page: Page) {
   if (hydrated()) {
@@ -100,7 +100,7 @@ test('the patients list searches and an observer cannot write @no-js', async ({ 
   await page.goto('/patients?status=all');
   await ready(page);
   await expect(page.getByRole('link', { name: 'New patient' })).toHaveCount(0);
-  await page.getByLabel('Search').fill('no such patient anywhere');
+  await page.getByLabel('Search').fill(typed.search);
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('no-patients')).toBeVisible();
 });

@@ -33,12 +33,15 @@ fn beside(database: &Path, suffix: &str) -> PathBuf {
 
 /// The lock a serving process holds on its embedded database, so that a
 /// restore (or a second server) cannot replace the file under it. `None`
-/// for PostgreSQL. Released when dropped, or when the process ends.
+/// for PostgreSQL and an in-memory database. Released when dropped, or
+/// when the process ends.
 pub fn hold(url: &str) -> Result<Option<File>, StartupError> {
     if backend_of(url)? != Backend::Sqlite {
         return Ok(None);
     }
-    let database = database_file(url)?;
+    let Some(database) = sqlite_path(url).map(PathBuf::from) else {
+        return Ok(None);
+    };
     let lock = beside(&database, ".lock");
     if let Some(folder) = database.parent().filter(|f| !f.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(|e| {
@@ -143,11 +146,15 @@ async fn check(copy: &Path) -> Result<String, StartupError> {
              restore it with that version"
         )));
     }
-    Ok(format!(
-        "{} of {} migrations; the rest are applied at the next start",
-        applied.len(),
-        known.len()
-    ))
+    Ok(if applied.len() == known.len() {
+        format!("all {} migrations", known.len())
+    } else {
+        format!(
+            "{} of {} migrations; a server started on it applies the rest",
+            applied.len(),
+            known.len()
+        )
+    })
 }
 
 /// Replaces the embedded database at `url` with the copy at `from`, after

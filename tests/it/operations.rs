@@ -467,3 +467,108 @@ async fn postgres_is_backed_up_with_its_own_tools() {
     source.remove().await;
     target.remove().await;
 }
+
+/// `deploy/vitalboard.env` starts a server (with the test's database, Redis
+/// and address in place of the hospital's) on its `LEPTOS_*` settings
+/// alone, and `deploy/vitalboard.service` is a valid systemd unit.
+#[tokio::test]
+async fn deployment_settings_start_a_server_and_the_unit_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = std::fs::read_to_string(root.join("deploy/vitalboard.env")).unwrap();
+    let mut settings: Vec<(String, String)> = file
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, value) = l.split_once('=').expect("NAME=value");
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let own = [
+        (
+            "DATABASE_URL",
+            format!("sqlite://{}/vitalboard.db", dir.path().display()),
+        ),
+        (
+            "REDIS_URL",
+            std::env::var("VITALBOARD_TEST_REDIS").unwrap_or_default(),
+        ),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
+        (
+            "LEPTOS_SITE_ROOT",
+            root.join("target/site").display().to_string(),
+        ),
+        (
+            "VITALBOARD_SITE_CONFIG",
+            dir.path().join("none.toml").display().to_string(),
+        ),
+    ];
+    for (name, value) in own {
+        settings.retain(|(n, _)| n != name);
+        settings.push((name.to_owned(), value));
+    }
+    let env: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let server = Process::start(&dir.path().join("vitalboard.db"), &env).await;
+    let health = client().get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().contains_key("strict-transport-security"));
+    let login = client()
+        .post(server.url("/api/auth/login"))
+        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("__Host-vitalboard_session=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert_eq!(
+        scrape(&client(), &server).await.0,
+        401,
+        "not from the metrics address"
+    );
+    let logs = server.stop().await;
+    assert!(
+        logs.iter()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{logs:?}"
+    );
+
+    let Some(analyze) = which("systemd-analyze") else {
+        eprintln!("skipped the unit check: no systemd-analyze");
+        return;
+    };
+    let unit = std::fs::read_to_string(root.join("deploy/vitalboard.service"))
+        .unwrap()
+        .replace(
+            "/opt/vitalboard/vitalboard",
+            env!("CARGO_BIN_EXE_vitalboard"),
+        );
+    let checked = dir.path().join("vitalboard.service");
+    std::fs::write(&checked, unit).unwrap();
+    let verified = tokio::process::Command::new(analyze)
+        .arg("verify")
+        .arg(&checked)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        verified.status.success() && verified.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+}
+
+/// The path of a program on `PATH`.
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|folder| folder.join(program))
+        .find(|path| path.is_file())
+}
