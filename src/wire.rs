@@ -99,6 +99,10 @@ pub fn formatted_or_empty(
         .into()
 }
 
+/// The request header that names a write, so that sending it again stores
+/// nothing twice.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

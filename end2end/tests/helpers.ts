@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { APIRequestContext, Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 
 /** The demo accounts created by `vitalboard --demo`. */
 export const demo = {
@@ -51,4 +51,42 @@ export async function everyPage(request: APIRequestContext): Promise<{ paths: st
     '/api', `/wards/${wards[0].id}/handover`,
   ];
   return { paths, patient };
+}
+
+/** Admits a patient to the nurse's ward through the API and returns its id. */
+export async function admit(request: APIRequestContext, number: string): Promise<number> {
+  const wards = await (await request.get('/api/wards')).json();
+  const ward = wards.find((w: { name: string }) => w.name === 'Dengue ward A');
+  const response = await request.post('/api/patients/create', {
+    data: {
+      patient: {
+        first_name: 'Grace', last_name: 'Hopper', hospital_number: number, ward_id: String(ward.id),
+        sex: 'female', birth_date: '1986-12-09', admitted_at: '2026-11-28T08:00', monitoring_interval_hours: '4',
+      },
+    },
+  });
+  expect(response.status()).toBe(200);
+  return (await response.json()).id;
+}
+
+/** A nurse and a consultant, each in a browser of their own, on the report of a patient newly admitted to the nurse's ward, both live. */
+export async function nurseAndConsultant(browser: Browser, number: string): Promise<{
+  nurseContext: BrowserContext; consultantContext: BrowserContext; nurse: Page; consultant: Page; patient: number;
+}> {
+  const nurseContext = await browser.newContext();
+  const consultantContext = await browser.newContext();
+  const nurse = await nurseContext.newPage();
+  const consultant = await consultantContext.newPage();
+  await signIn(nurse, 'nurse');
+  await signIn(consultant, 'consultant');
+  const patient = await admit(nurse.request, number);
+  await openReport(nurse, patient);
+  await openReport(consultant, patient);
+  return { nurseContext, consultantContext, nurse, consultant, patient };
+}
+
+/** Opens the report of `patient` and waits until its updates are live. */
+export async function openReport(page: Page, patient: number) {
+  await page.goto(`/patients/${patient}`);
+  await expect(page.getByTestId('connection')).toHaveText('Live');
 }

@@ -3,23 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { signIn, typed } from './helpers';
-
-/** Admits a patient to the nurse's ward through the API and returns its id. */
-async function admit(request: APIRequestContext, number: string): Promise<number> {
-  const wards = await (await request.get('/api/wards')).json();
-  const ward = wards.find((w: { name: string }) => w.name === 'Dengue ward A');
-  const response = await request.post('/api/patients/create', {
-    data: {
-      patient: {
-        first_name: 'Grace', last_name: 'Hopper', hospital_number: number, ward_id: String(ward.id),
-        sex: 'female', birth_date: '1986-12-09', admitted_at: '2026-11-28T08:00', monitoring_interval_hours: '4',
-      },
-    },
-  });
-  expect(response.status()).toBe(200);
-  return (await response.json()).id;
-}
+import { admit, nurseAndConsultant, signIn, typed } from './helpers';
 
 async function recordRound(request: APIRequestContext, patient: number, round: Record<string, string>) {
   const response = await request.post('/api/rounds/record', { data: { patient_id: patient, round } });
@@ -35,18 +19,7 @@ async function notReloaded(page: Page) {
 }
 
 test('two users on one report see each other and each other\'s rounds without reload', async ({ browser }) => {
-  const nurseContext = await browser.newContext();
-  const consultantContext = await browser.newContext();
-  const nurse = await nurseContext.newPage();
-  const consultant = await consultantContext.newPage();
-  await signIn(nurse, 'nurse');
-  await signIn(consultant, 'consultant');
-  const patient = await admit(nurse.request, 'E2E-LIVE-1');
-
-  await nurse.goto(`/patients/${patient}`);
-  await consultant.goto(`/patients/${patient}`);
-  await expect(nurse.getByTestId('connection')).toHaveText('Live');
-  await expect(consultant.getByTestId('connection')).toHaveText('Live');
+  const { nurseContext, consultantContext, nurse, consultant, patient } = await nurseAndConsultant(browser, 'E2E-LIVE-1');
   await expect(consultant.getByTestId('viewers')).toHaveText('Also viewing now: Nurse Linh Pham');
   await expect(nurse.getByTestId('viewers')).toHaveText('Also viewing now: Dr. Ravi Kumar');
   await markPage(consultant);

@@ -19,9 +19,8 @@ use super::json_body::MAX_BODY_BYTES;
 use crate::accounts::auth::AuthSession;
 use crate::accounts::tokens::{caller_for_token, token_hash};
 use crate::error::AppError;
+use crate::wire::IDEMPOTENCY_KEY;
 
-/// The request header naming a write's key.
-pub const HEADER: &str = "idempotency-key";
 /// Set on an answer that was given before and is replayed.
 pub const REPLAYED: &str = "idempotent-replayed";
 /// How long a key and its answer are kept.
@@ -103,7 +102,7 @@ pub async fn replay_retries(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(key) = request.headers().get(HEADER).cloned() else {
+    let Some(key) = request.headers().get(IDEMPOTENCY_KEY).cloned() else {
         return next.run(request).await;
     };
     if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {

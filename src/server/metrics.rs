@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -69,17 +70,27 @@ pub async fn name_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// Counts and times every request by its route (the pattern, never the
-/// ids in it) and status; requests no route matched (files, pages not
-/// found) count as `other`.
+/// The route a request is counted under: the pattern it matched (never
+/// the ids in it); else `static` for a file served (the WASM, scripts,
+/// styles, icons), and `other` for what was not found or refused.
+fn route_label(matched: Option<&str>, status: StatusCode) -> String {
+    match matched {
+        Some(pattern) => pattern.to_owned(),
+        None if status.is_success() || status == StatusCode::NOT_MODIFIED => "static".to_owned(),
+        None => "other".to_owned(),
+    }
+}
+
+/// Counts and times every request by its route and status.
 pub async fn track(request: Request, next: Next) -> Response {
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
-    let route = response.extensions().get::<Route>().map_or_else(
-        || "other".to_owned(),
-        |Route(path)| path.as_str().to_owned(),
-    );
+    let matched = response
+        .extensions()
+        .get::<Route>()
+        .map(|Route(p)| p.as_str());
+    let route = route_label(matched, response.status());
     let labels = [
         ("method", method),
         ("route", route),
@@ -116,4 +127,24 @@ fn gauges(state: &AppState) {
     let (size, idle) = crate::platform::db::pool_use(&state.db);
     metrics::gauge!("vitalboard_db_connections").set(f64::from(size));
     metrics::gauge!("vitalboard_db_connections_idle").set(idle as f64);
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+
+    use super::route_label;
+
+    #[test]
+    fn files_served_and_paths_not_found_count_apart() {
+        let label = route_label;
+        assert_eq!(
+            label(Some("/api/rounds/record"), StatusCode::UNPROCESSABLE_ENTITY),
+            "/api/rounds/record"
+        );
+        assert_eq!(label(None, StatusCode::OK), "static");
+        assert_eq!(label(None, StatusCode::NOT_MODIFIED), "static");
+        assert_eq!(label(None, StatusCode::NOT_FOUND), "other");
+        assert_eq!(label(None, StatusCode::METHOD_NOT_ALLOWED), "other");
+    }
 }

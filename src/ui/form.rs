@@ -114,6 +114,19 @@ where
     });
 }
 
+/// Asks the user to confirm an action that cannot be undone.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().is_none_or(|w| w.confirm_with_message(question).unwrap_or(false))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::field_label;

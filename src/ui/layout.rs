@@ -8,6 +8,7 @@ use super::icons::{Icon, IconView};
 use crate::accounts::ui::{UserBadge, is_admin};
 use crate::live::ui::{AccessEndedBanner, ConnectionIndicator, start};
 use crate::notifications::ui::{NotificationBell, Toasts};
+use crate::rounds::ui::waiting::{WaitingRounds, provide_outbox};
 
 /// A navigation entry: path, label, icon, and whether only administrators see it.
 const NAVIGATION: [(&str, &str, Icon, bool); 5] = [
@@ -45,6 +46,7 @@ pub fn Layout() -> impl IntoView {
     let location = use_location();
     let title = move || section_title(&location.pathname.get());
     start();
+    provide_outbox();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="frame">
@@ -85,6 +87,7 @@ pub fn Layout() -> impl IntoView {
                     <UserBadge />
                 </header>
                 <AccessEndedBanner />
+                <WaitingRounds />
                 <main id="main" class="content" tabindex="-1">
                     <Outlet />
                 </main>

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use super::api::{Logout, me};
 use super::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::ui::form::go_on_success;
+use crate::rounds::ui::waiting::use_outbox;
+use crate::ui::form::{confirm, go_on_success};
 
 /// The signed-in user, loaded once per page and shared through context.
 #[derive(Clone, Copy)]
@@ -39,6 +40,27 @@ pub fn is_admin() -> bool {
 pub fn UserBadge() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     go_on_success(logout, |_| "/login".to_owned());
+    // Rounds waiting on this device belong to this user: signing out
+    // deletes them, after a warning.
+    let outbox = use_outbox();
+    let sign_out = move |ev: leptos::ev::MouseEvent| {
+        let count = outbox.count();
+        if count == 0 {
+            return;
+        }
+        let rounds = if count == 1 {
+            "1 round is".to_owned()
+        } else {
+            format!("{count} rounds are")
+        };
+        if confirm(&format!(
+            "{rounds} still waiting to send from this device. Signing out deletes them for good. Sign out anyway?"
+        )) {
+            outbox.clear();
+        } else {
+            ev.prevent_default();
+        }
+    };
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -54,7 +76,7 @@ pub fn UserBadge() -> impl IntoView {
                                     ")"
                                 </a>
                                 <ActionForm action=logout attr:class="inline-form">
-                                    <button type="submit" class="button secondary">
+                                    <button type="submit" class="button secondary" on:click=sign_out>
                                         "Sign out"
                                     </button>
                                 </ActionForm>

@@ -1,5 +1,6 @@
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -22,6 +23,7 @@ use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{FluidTargets, News2Card, PhaseBanner, scoring_reasons};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
+use crate::rounds::ui::waiting::{Outbox, Waiting, use_outbox};
 use crate::rules::RoundInput;
 use crate::rules::phase::Phase;
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
@@ -38,7 +40,6 @@ const LATEST_FROM_ROUNDS: u64 = 100;
 #[component]
 pub fn PatientReportPage() -> impl IntoView {
     let id = route_id();
-    let record = ServerAction::<RecordRound>::new();
     let discharge = ServerAction::<DischargePatient>::new();
     let set_phase = ServerAction::<SetPhase>::new();
     let clear_phase = ServerAction::<ClearPhase>::new();
@@ -48,7 +49,6 @@ pub fn PatientReportPage() -> impl IntoView {
     // by rounds recorded elsewhere).
     let changes = RwSignal::new(0);
     let detail_changes = RwSignal::new(0);
-    count_successes(changes, record);
     count_successes(changes, discharge);
     count_successes(changes, set_phase);
     count_successes(changes, clear_phase);
@@ -66,23 +66,16 @@ pub fn PatientReportPage() -> impl IntoView {
     // The round being typed lives here, not in the form, so that a form
     // drawn again (the patient changed elsewhere, a refused save) keeps it;
     // a saved round and another patient start an empty one.
-    let draft = RwSignal::new(RoundInput::default());
-    // The sticky "Record round" button asks for the form to open.
-    let record_wanted = RwSignal::new(false);
-    let cleared = RwSignal::new(0usize);
-    let clear = move || {
-        record_wanted.set(false);
-        draft.set(RoundInput::default());
-        cleared.update(|n| *n += 1);
-    };
-    Effect::new(move || {
-        if let Some(Ok(_)) = record.value().get() {
-            clear();
-        }
-    });
+    let round = RoundDraft::new();
+    let outbox = use_outbox();
+    Effect::watch(
+        move || outbox.stored.get(),
+        move |_, _, _| changes.update(|n| *n += 1),
+        false,
+    );
     Effect::new(move |_| {
         id.track();
-        clear();
+        round.clear(outbox);
     });
     watch_patient(id, move |event| {
         changes.update(|n| *n += 1);
@@ -103,6 +96,23 @@ pub fn PatientReportPage() -> impl IntoView {
             .unwrap_or(1)
     };
     let rounds_page = Memo::new(move |_| page_of("rounds_page"));
+    // A round waiting on this device, opened from its banner to be edited.
+    let edit = Memo::new(move |_| query.read().get("edit"));
+    Effect::new(move |_| {
+        let (Some(key), Some(id)) = (edit.get(), id.get()) else {
+            return;
+        };
+        let found = outbox
+            .shown()
+            .into_iter()
+            .find(|w| w.key == key && w.patient_id == id);
+        if let Some(waiting) =
+            found.filter(|_| round.editing.get_untracked().as_ref() != Some(&key))
+        {
+            round.edit(outbox, waiting);
+        }
+    });
+    on_cleanup(move || round.release(outbox));
     let history_page = Memo::new(move |_| page_of("history_page"));
     let link = move |rounds: u64, history: u64| {
         let id = id.get_untracked().unwrap_or_default();
@@ -145,7 +155,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     .and_then(|page| fever_day(&page.items, Utc::now(), &use_display().zone));
                 view! {
                     <Title text=patient.full_name() />
-                    <StickyPatient patient=patient.clone() writer wanted=record_wanted />
+                    <StickyPatient patient=patient.clone() writer wanted=round.wanted />
                     <PatientHeader patient=patient.clone() fever discharge writer />
                     <LatestAdvice advice />
                     {match status {
@@ -186,7 +196,7 @@ pub fn PatientReportPage() -> impl IntoView {
                     .await
                     .ok()
                     .filter(|p| can_write() && p.discharged_at.is_none())
-                    .map(|p| view! { <RecordRoundCard patient_id=p.id scale2=p.values.spo2_scale2 record draft cleared wanted=record_wanted /> })
+                    .map(|p| view! { <RecordRoundCard patient_name=p.full_name() patient_id=p.id scale2=p.values.spo2_scale2 round /> })
             })}
         </Transition>
         <Transition fallback=|| ()>
@@ -437,28 +447,129 @@ fn StickyPatient(patient: Patient, writer: bool, wanted: RwSignal<bool>) -> impl
     }
 }
 
+/// The state of the form for a new round, kept by the page.
+#[derive(Clone, Copy)]
+struct RoundDraft {
+    typed: RwSignal<RoundInput>,
+    /// The sticky "Record round" button asks for the form to open.
+    wanted: RwSignal<bool>,
+    /// Moves when the form must be drawn again from `typed`.
+    cleared: RwSignal<usize>,
+    /// The key of the waiting round being edited, if any.
+    editing: RwSignal<Option<String>>,
+    error: RwSignal<Option<AppError>>,
+    saving: RwSignal<bool>,
+}
+
+impl RoundDraft {
+    fn new() -> Self {
+        RoundDraft {
+            typed: RwSignal::new(RoundInput::default()),
+            wanted: RwSignal::new(false),
+            cleared: RwSignal::new(0),
+            editing: RwSignal::new(None),
+            error: RwSignal::new(None),
+            saving: RwSignal::new(false),
+        }
+    }
+
+    /// Lets the waiting round being edited, if any, be sent again.
+    fn release(self, outbox: Outbox) {
+        if let Some(key) = self.editing.try_get_untracked().flatten() {
+            outbox.hold(&key, false);
+        }
+    }
+
+    /// An empty form; a waiting round it held may be sent again.
+    fn clear(self, outbox: Outbox) {
+        self.release(outbox);
+        self.editing.set(None);
+        self.wanted.set(false);
+        self.typed.set(RoundInput::default());
+        self.error.set(None);
+        self.cleared.update(|n| *n += 1);
+    }
+
+    /// Opens a waiting round in the form; it is not sent until saved.
+    fn edit(self, outbox: Outbox, waiting: Waiting) {
+        self.clear(outbox);
+        outbox.hold(&waiting.key, true);
+        self.editing.set(Some(waiting.key));
+        self.typed.set(waiting.round);
+        self.cleared.update(|n| *n += 1);
+        self.wanted.set(true);
+    }
+
+    /// Saves what is typed: stored, or kept on this device until the
+    /// connection returns (the form is then empty), or refused (the form
+    /// keeps it and shows why).
+    #[cfg(feature = "hydrate")]
+    fn save(self, outbox: Outbox, patient_id: i32, patient_name: String) {
+        use crate::rounds::ui::waiting::{Saved, new_key, save};
+        if self.saving.get_untracked() {
+            return;
+        }
+        let key = self.editing.get_untracked().unwrap_or_else(new_key);
+        let waiting = Waiting::new(
+            key,
+            patient_id,
+            patient_name,
+            self.typed.get_untracked(),
+            &use_display(),
+            Utc::now(),
+        );
+        self.saving.set(true);
+        leptos::task::spawn_local(async move {
+            match save(outbox, waiting).await {
+                Saved::Refused(error) => self.error.set(Some(error)),
+                Saved::Stored | Saved::Waiting => self.clear(outbox),
+            }
+            self.saving.set(false);
+        });
+    }
+}
+
+/// The form for a new round. Without JavaScript it posts to the server
+/// function; in the browser a round that cannot be sent waits on the
+/// device.
 #[component]
 fn RecordRoundCard(
     patient_id: i32,
+    patient_name: String,
     scale2: bool,
-    record: ServerAction<RecordRound>,
-    draft: RwSignal<RoundInput>,
-    cleared: RwSignal<usize>,
-    wanted: RwSignal<bool>,
+    round: RoundDraft,
 ) -> impl IntoView {
+    let outbox = use_outbox();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        round.save(outbox, patient_id, patient_name.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (outbox, patient_id, &patient_name);
+    };
+    let open = move || {
+        round.wanted.get()
+            || round.error.with(Option::is_some)
+            || round.typed.with(|d| *d != RoundInput::default())
+    };
     view! {
         <section class="card" aria-labelledby="record-title">
-            <details class="add-form" open=move || wanted.get() || failed(record) || draft.with(|d| *d != RoundInput::default())>
+            <details class="add-form" open=open>
                 <summary class="button" id="record-title">"Record a round"</summary>
-                <ActionForm action=record attr:class="round-form" attr:data-testid="record-round">
+                <form method="post" action=RecordRound::url() class="round-form" data-testid="record-round" on:submit=submit>
                     <input type="hidden" name="patient_id" value=patient_id />
+                    {move || round.editing.get().map(|_| view! {
+                        <p class="banner info" data-testid="editing-waiting">
+                            "Editing a round that waits on this device; saving sends it."
+                        </p>
+                    })}
                     {move || {
-                        cleared.track();
-                        view! { <RoundFields initial=draft.get_untracked() key="new".to_owned() scale2 draft /> }
+                        round.cleared.track();
+                        view! { <RoundFields initial=round.typed.get_untracked() key="new".to_owned() scale2 draft=round.typed /> }
                     }}
-                    <ErrorBox error=action_error(record) />
-                    <button type="submit" class="button">"Save round"</button>
-                </ActionForm>
+                    <ErrorBox error=round.error />
+                    <button type="submit" class="button" disabled=move || round.saving.get()>"Save round"</button>
+                </form>
             </details>
         </section>
     }

@@ -6,3 +6,4 @@ pub mod form;
 pub mod handover;
 pub mod status;
 pub mod table;
+pub mod waiting;
