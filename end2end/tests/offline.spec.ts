@@ -30,6 +30,10 @@ test('a round saved without network waits on the device through a reload and is 
   await expect(waiting.getByRole('heading')).toHaveText(ONE_WAITING);
   await expect(waiting).toContainText('Hopper, Grace');
   await expect(waiting).toContainText('Pulse 111 /min');
+  await expect(nurse.getByTestId('waiting-here')).toHaveText('1 round of this patient saved on this device, waiting to send (listed at the top of the page).');
+  await nurse.screenshot({ path: 'test-results/screens/round-waiting-form.png' });
+  await waiting.scrollIntoViewIfNeeded();
+  await nurse.screenshot({ path: 'test-results/screens/round-waiting.png' });
   await expect(nurse.getByTestId('record-round').getByLabel('Pulse /min', { exact: true })).toHaveValue('');
 
   // What waits can be edited while it waits.

@@ -348,36 +348,37 @@ async fn a_backup_under_load_restores_every_acknowledged_round() {
     let (_, patient) = ward_and_patient(&server, &admin).await;
 
     let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+    // How many rounds were acknowledged so far.
+    let (counted, mut count) = tokio::sync::watch::channel(0usize);
+    let counted = Arc::new(counted);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
         .map(|_| {
-            let (server, admin, acknowledged, stop) = (
+            let (server, admin, acknowledged, counted, stop) = (
                 server.clone(),
                 admin.clone(),
                 acknowledged.clone(),
+                counted.clone(),
                 stop.clone(),
             );
             tokio::spawn(async move {
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     if let Some(id) = record(&server, &admin, patient).await {
-                        acknowledged.lock().unwrap().insert(id);
+                        let mut ids = acknowledged.lock().unwrap();
+                        ids.insert(id);
+                        counted.send_replace(ids.len());
                     }
                 }
             })
         })
         .collect();
-    while acknowledged.lock().unwrap().len() < 20 {
-        tokio::task::yield_now().await;
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    count.wait_for(|n| *n >= 20).await.unwrap();
     let before_backup = acknowledged.lock().unwrap().clone();
     let (ok, said) = run(&database, "backup", &copy).await;
     assert!(ok, "{said}");
     assert!(said.contains("backed up"), "{said}");
     let during = acknowledged.lock().unwrap().len();
-    while acknowledged.lock().unwrap().len() < during + 5 {
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    count.wait_for(|n| *n >= during + 5).await.unwrap();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for writer in writers {
         writer.await.unwrap();

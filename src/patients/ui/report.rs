@@ -73,9 +73,16 @@ pub fn PatientReportPage() -> impl IntoView {
         move |_, _, _| changes.update(|n| *n += 1),
         false,
     );
-    Effect::new(move |_| {
-        id.track();
-        round.clear(outbox);
+    // Another patient starts an empty form, unless a round waiting on this
+    // device was opened from its banner to be edited here.
+    Effect::new(move |before: Option<Option<i32>>| {
+        let patient = id.get();
+        match patient.and_then(|id| outbox.take_opening(id)) {
+            Some(waiting) => round.edit(outbox, waiting),
+            None if before.is_some_and(|b| b != patient) => round.clear(outbox),
+            None => {}
+        }
+        patient
     });
     watch_patient(id, move |event| {
         changes.update(|n| *n += 1);
@@ -96,22 +103,6 @@ pub fn PatientReportPage() -> impl IntoView {
             .unwrap_or(1)
     };
     let rounds_page = Memo::new(move |_| page_of("rounds_page"));
-    // A round waiting on this device, opened from its banner to be edited.
-    let edit = Memo::new(move |_| query.read().get("edit"));
-    Effect::new(move |_| {
-        let (Some(key), Some(id)) = (edit.get(), id.get()) else {
-            return;
-        };
-        let found = outbox
-            .shown()
-            .into_iter()
-            .find(|w| w.key == key && w.patient_id == id);
-        if let Some(waiting) =
-            found.filter(|_| round.editing.get_untracked().as_ref() != Some(&key))
-        {
-            round.edit(outbox, waiting);
-        }
-    });
     on_cleanup(move || round.release(outbox));
     let history_page = Memo::new(move |_| page_of("history_page"));
     let link = move |rounds: u64, history: u64| {
@@ -447,6 +438,16 @@ fn StickyPatient(patient: Patient, writer: bool, wanted: RwSignal<bool>) -> impl
     }
 }
 
+/// Why the server refused a round posted without JavaScript: it sends the
+/// browser back here with the error in the address.
+fn posted_error() -> Option<AppError> {
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<ServerActionError>()
+        .filter(|e| e.path() == RecordRound::PATH)
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
+}
+
 /// The state of the form for a new round, kept by the page.
 #[derive(Clone, Copy)]
 struct RoundDraft {
@@ -459,6 +460,7 @@ struct RoundDraft {
     editing: RwSignal<Option<String>>,
     error: RwSignal<Option<AppError>>,
     saving: RwSignal<bool>,
+    form: NodeRef<leptos::html::Form>,
 }
 
 impl RoundDraft {
@@ -468,8 +470,9 @@ impl RoundDraft {
             wanted: RwSignal::new(false),
             cleared: RwSignal::new(0),
             editing: RwSignal::new(None),
-            error: RwSignal::new(None),
+            error: RwSignal::new(posted_error()),
             saving: RwSignal::new(false),
+            form: NodeRef::new(),
         }
     }
 
@@ -483,6 +486,11 @@ impl RoundDraft {
     /// An empty form; a waiting round it held may be sent again.
     fn clear(self, outbox: Outbox) {
         self.release(outbox);
+        // The fields are drawn again from `typed`, which sets what they
+        // show only once nothing was typed in them since.
+        if let Some(form) = self.form.get_untracked() {
+            form.reset();
+        }
         self.editing.set(None);
         self.wanted.set(false);
         self.typed.set(RoundInput::default());
@@ -552,11 +560,31 @@ fn RecordRoundCard(
             || round.error.with(Option::is_some)
             || round.typed.with(|d| *d != RoundInput::default())
     };
+    // Said by the form too: the list of what waits is at the top of the page.
+    let waiting_here = move || {
+        let count = outbox
+            .shown()
+            .iter()
+            .filter(|w| w.patient_id == patient_id)
+            .count();
+        (count > 0).then(|| {
+            let rounds = if count == 1 {
+                "1 round".to_owned()
+            } else {
+                format!("{count} rounds")
+            };
+            let text = format!(
+                "{rounds} of this patient saved on this device, waiting to send (listed at the top of the page)."
+            );
+            view! { <p class="banner warn" role="status" data-testid="waiting-here">{text}</p> }
+        })
+    };
     view! {
         <section class="card" aria-labelledby="record-title">
+            {waiting_here}
             <details class="add-form" open=open>
                 <summary class="button" id="record-title">"Record a round"</summary>
-                <form method="post" action=RecordRound::url() class="round-form" data-testid="record-round" on:submit=submit>
+                <form method="post" action=RecordRound::url() class="round-form" data-testid="record-round" node_ref=round.form on:submit=submit>
                     <input type="hidden" name="patient_id" value=patient_id />
                     {move || round.editing.get().map(|_| view! {
                         <p class="banner info" data-testid="editing-waiting">

@@ -110,6 +110,8 @@ pub struct Outbox {
     waiting: RwSignal<Vec<Waiting>>,
     /// Moves whenever a waiting round was stored.
     pub stored: RwSignal<usize>,
+    /// The key of a waiting round asked to be opened in its patient's form.
+    opening: RwSignal<Option<String>>,
 }
 
 /// Provides the outbox to every page; it follows the signed-in user and
@@ -119,6 +121,7 @@ pub fn provide_outbox() {
         user: RwSignal::new(None),
         waiting: RwSignal::new(Vec::new()),
         stored: RwSignal::new(0),
+        opening: RwSignal::new(None),
     };
     provide_context(outbox);
     #[cfg(feature = "hydrate")]
@@ -146,6 +149,22 @@ impl Outbox {
     pub fn find(self, key: &str) -> Option<Waiting> {
         self.waiting
             .with_untracked(|list| list.iter().find(|w| w.key == key).cloned())
+    }
+
+    /// Asks for a waiting round to be opened in its patient's form.
+    pub fn open(self, key: String) {
+        self.opening.set(Some(key));
+    }
+
+    /// The waiting round of this patient asked to be opened, once.
+    pub fn take_opening(self, patient_id: i32) -> Option<Waiting> {
+        let key = self.opening.get()?;
+        let found = self
+            .shown()
+            .into_iter()
+            .find(|w| w.key == key && w.patient_id == patient_id)?;
+        self.opening.set(None);
+        Some(found)
     }
 
     /// Keeps a waiting round from being sent while it is open in a form.
@@ -190,6 +209,7 @@ pub use device::{new_key, save, send_all};
 
 #[cfg(feature = "hydrate")]
 mod device {
+    use futures::future::{Either, select};
     use gloo_net::http::Request;
     use leptos::prelude::*;
     use leptos::server_fn::ServerFn;
@@ -203,6 +223,8 @@ mod device {
 
     /// How often what waits is tried again while the page is open.
     const RETRY_MS: u64 = 10_000;
+    /// How long an answer is waited for before the round waits.
+    const SEND_TIMEOUT_MS: u32 = 8_000;
 
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok()?
@@ -298,11 +320,16 @@ mod device {
             .header(IDEMPOTENCY_KEY, &waiting.key)
             .header("Accept", "application/json")
             .json(&body);
-        let response = match request {
-            Ok(request) => request.send().await,
+        let request = match request {
+            Ok(request) => request,
             Err(e) => return Delivery::Refused(AppError::Request(e.to_string())),
         };
-        let Ok(response) = response else {
+        // A Wi-Fi that is joined but leads nowhere can hold a request for
+        // minutes; the round waits instead (a late answer changes nothing,
+        // the key makes the next try safe).
+        let sent = std::pin::pin!(request.send());
+        let timeout = gloo_timers::future::TimeoutFuture::new(SEND_TIMEOUT_MS);
+        let Either::Left((Ok(response), _)) = select(sent, timeout).await else {
             return Delivery::Later(None);
         };
         if response.ok() {
@@ -416,6 +443,7 @@ pub fn WaitingRounds() -> impl IntoView {
                 .into_iter()
                 .map(|w| {
                     let key = w.key.clone();
+                    let opened = w.key.clone();
                     let question = format!(
                         "Discard the round of {} typed at {}? It has not been sent and will be deleted from this device.",
                         w.patient_name,
@@ -437,7 +465,7 @@ pub fn WaitingRounds() -> impl IntoView {
                                 <p class="small waiting-problem">{if w.refused { "Not stored: " } else { "Last try: " }}{p}</p>
                             })}
                             <div class="waiting-actions">
-                                <A href=format!("/patients/{}?edit={}#record-title", w.patient_id, w.key) attr:class="button small">"Edit"</A>
+                                <A href=format!("/patients/{}#record-title", w.patient_id) attr:class="button small" on:click=move |_| outbox.open(opened.clone())>"Edit"</A>
                                 <button type="button" class="button secondary small" on:click=discard>"Discard"</button>
                             </div>
                         </li>
