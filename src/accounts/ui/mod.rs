@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::api::{Logout, me};
 use super::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::rounds::ui::waiting::use_outbox;
+use crate::rounds::ui::waiting::{rounds, use_outbox};
 use crate::ui::form::{confirm, go_on_success};
 
 /// The signed-in user, loaded once per page and shared through context.
@@ -48,13 +48,10 @@ pub fn UserBadge() -> impl IntoView {
         if count == 0 {
             return;
         }
-        let rounds = if count == 1 {
-            "1 round is".to_owned()
-        } else {
-            format!("{count} rounds are")
-        };
+        let are = if count == 1 { "is" } else { "are" };
         if confirm(&format!(
-            "{rounds} still waiting to send from this device. Signing out deletes them for good. Sign out anyway?"
+            "{} {are} still waiting to send from this device. Signing out deletes them for good. Sign out anyway?",
+            rounds(count)
         )) {
             outbox.clear();
         } else {

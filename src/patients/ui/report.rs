@@ -23,7 +23,7 @@ use crate::rounds::ui::charts::PatientCharts;
 use crate::rounds::ui::form::RoundFields;
 use crate::rounds::ui::status::{FluidTargets, News2Card, PhaseBanner, scoring_reasons};
 use crate::rounds::ui::table::{LatestValues, RoundsTable};
-use crate::rounds::ui::waiting::{Outbox, Waiting, use_outbox};
+use crate::rounds::ui::waiting::{Outbox, Waiting, rounds, use_outbox};
 use crate::rules::RoundInput;
 use crate::rules::phase::Phase;
 use crate::ui::form::{ErrorBox, action_error, count_successes, failed};
@@ -568,13 +568,9 @@ fn RecordRoundCard(
             .filter(|w| w.patient_id == patient_id)
             .count();
         (count > 0).then(|| {
-            let rounds = if count == 1 {
-                "1 round".to_owned()
-            } else {
-                format!("{count} rounds")
-            };
             let text = format!(
-                "{rounds} of this patient saved on this device, waiting to send (listed at the top of the page)."
+                "{} of this patient saved on this device, waiting to send (listed at the top of the page).",
+                rounds(count)
             );
             view! { <p class="banner warn" role="status" data-testid="waiting-here">{text}</p> }
         })

@@ -93,6 +93,15 @@ impl Waiting {
     }
 }
 
+/// "1 round", "3 rounds".
+pub fn rounds(count: usize) -> String {
+    if count == 1 {
+        "1 round".to_owned()
+    } else {
+        format!("{count} rounds")
+    }
+}
+
 /// How saving a round ended.
 pub enum Saved {
     /// Stored by the server.
@@ -434,11 +443,7 @@ pub fn WaitingRounds() -> impl IntoView {
         let shown = outbox.shown();
         let count = shown.len();
         (count > 0).then(|| {
-            let title = if count == 1 {
-                "1 round waiting to send — saved on this device".to_owned()
-            } else {
-                format!("{count} rounds waiting to send — saved on this device")
-            };
+            let title = format!("{} waiting to send — saved on this device", rounds(count));
             let items = shown
                 .into_iter()
                 .map(|w| {
@@ -522,6 +527,12 @@ mod tests {
         );
         let given = typed(&[], Some("2026-12-02T23:00"));
         assert_eq!(given.round.measured_at.as_deref(), Some("2026-12-02T23:00"));
+    }
+
+    #[test]
+    fn rounds_are_counted_in_words() {
+        assert_eq!(rounds(1), "1 round");
+        assert_eq!(rounds(3), "3 rounds");
     }
 
     #[test]
