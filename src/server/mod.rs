@@ -9,6 +9,7 @@ pub mod json_body;
 pub mod metrics;
 
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::Router;
@@ -19,7 +20,7 @@ use axum_login::tower_sessions::cookie::SameSite;
 use axum_login::tower_sessions::cookie::time::Duration as CookieDuration;
 use axum_login::tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -157,6 +158,15 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     )
 }
 
+/// The page routes, drawn from the app once per process. While Leptos draws
+/// them it holds back the loading of every resource in the process, so a
+/// second server started in the same process must not draw them again while
+/// the first one renders pages.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// The whole HTTP surface: pages, server functions, health check, static
 /// files, behind sessions and the sign-in guard.
 pub fn router(state: AppState, secure_cookies: bool) -> Router {
@@ -178,7 +188,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )));
     let auth = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
 
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
     let router = Router::new()
