@@ -41,6 +41,10 @@ pub struct Model {
     /// The stale and missing NEWS2 parameters and the fluid targets of the
     /// stored status (`StatusDetails`), as JSON.
     pub status_details: Option<String>,
+    /// Whether the NEWS2 after each of its rounds is stored with them;
+    /// false for a stay recorded before the rounds carried it, until it is
+    /// scored at start.
+    pub rounds_scored: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

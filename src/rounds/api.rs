@@ -115,7 +115,7 @@ pub async fn delete_round(id: i32, reason: Reason) -> Result<(), AppError> {
     service::delete(&state.db, &caller, id, &reason, state.clock.now()).await
 }
 
-/// The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), downsampled to at most `buckets` points per series (default 120, at most 2000): each point is a single value or a time bucket's min, max and last value. Query: patient_id, span, buckets.
+/// The patient's charted measurements and NEWS2 over the last day (span=day) or the whole stay (span=course), summed into at most `buckets` equal stretches of time per series (default 120, at most 2000): each point is a single value or a bucket's min, max, mean and count, at the time of its newest value; each series also carries its newest value as measured; fluids are summed per shift (day) or per day (course). Query: patient_id, span, buckets.
 ///
 /// Errors: 401; 404; 422 span or buckets out of range.
 #[server(prefix = "/api", endpoint = "rounds/charts", input = GetUrl, input_derive = (Clone, Serialize, Deserialize, ToSchema))]

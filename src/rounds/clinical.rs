@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
@@ -34,6 +35,7 @@ type PatientModel = crate::patients::entity::Model;
 /// The columns of a round the clinical rules and the charts read.
 #[derive(FromQueryResult)]
 struct ClinicalRow {
+    id: i32,
     measured_at: DateTime<Utc>,
     temperature_c: Option<f64>,
     pulse_per_min: Option<i32>,
@@ -54,12 +56,15 @@ struct ClinicalRow {
     output_other_ml: Option<i32>,
     weight_kg: Option<f64>,
     warning_signs: String,
+    news2: Option<i16>,
+    news2_scale2: Option<i16>,
 }
 
 /// The columns of [`ClinicalRow`].
-const CLINICAL_COLUMNS: [entity::Column; 20] = {
+const CLINICAL_COLUMNS: [entity::Column; 23] = {
     use entity::Column as C;
     [
+        C::Id,
         C::MeasuredAt,
         C::TemperatureC,
         C::PulsePerMin,
@@ -80,24 +85,10 @@ const CLINICAL_COLUMNS: [entity::Column; 20] = {
         C::OutputOtherMl,
         C::WeightKg,
         C::WarningSigns,
+        C::News2,
+        C::News2Scale2,
     ]
 };
-
-/// The rounds `select` finds, reading only the clinical columns.
-async fn clinical_rows(
-    select: sea_orm::Select<entity::Entity>,
-    db: &impl ConnectionTrait,
-) -> Result<Vec<RoundValues>, AppError> {
-    Ok(select
-        .select_only()
-        .columns(CLINICAL_COLUMNS)
-        .into_model::<ClinicalRow>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(RoundValues::from)
-        .collect())
-}
 
 impl From<ClinicalRow> for RoundValues {
     fn from(r: ClinicalRow) -> Self {
@@ -128,20 +119,26 @@ impl From<ClinicalRow> for RoundValues {
 
 /// How a change touched the patient's rounds.
 pub(super) enum Touched<'a> {
-    /// These rounds were added (oldest first); when none is older than the
-    /// newest before, the kept course takes them one by one.
-    Added(&'a [RoundValues]),
+    /// These rounds were added (oldest first, each with its id); when none
+    /// is older than the newest before, the kept course takes them one by
+    /// one.
+    Added(&'a [(i32, RoundValues)]),
     /// Rounds were corrected or deleted, or none changed: the course is
     /// folded again from the rounds if it is not kept.
     Changed,
     Unchanged,
 }
 
+/// The NEWS2 after a round, on SpO2 scale 1 and 2, to store with it.
+type Scores = (i32, Option<[u8; 2]>);
+
 /// The course of the patient's stay folded from all its rounds, oldest
-/// first, read as a stream.
+/// first, read as a stream; with `rescored`, the rounds whose stored NEWS2
+/// differs from the one the fold gives them, to store.
 async fn folded(
     db: &(impl ConnectionTrait + StreamTrait),
     patient: &PatientModel,
+    mut rescored: Option<&mut Vec<Scores>>,
 ) -> Result<Course, AppError> {
     use entity::Column as C;
     let mut rows = entity::Entity::find()
@@ -156,13 +153,57 @@ async fn folded(
     let zone = zones::hospital();
     let mut course = Course::default();
     while let Some(row) = rows.try_next().await? {
-        course.add(
-            &RoundValues::from(row),
-            zone,
-            patient.baseline_hematocrit_percent,
-        );
+        let (id, stored) = (row.id, [row.news2, row.news2_scale2]);
+        let round = RoundValues::from(row);
+        course.add(&round, zone, patient.baseline_hematocrit_percent);
+        let scores = course.scores_after(&round);
+        if let Some(out) = rescored.as_deref_mut()
+            && stored != scores.map_or([None; 2], |s| s.map(|v| Some(i16::from(v))))
+        {
+            out.push((id, scores));
+        }
     }
     Ok(course)
+}
+
+/// Stores the NEWS2 after each of these rounds.
+async fn store_scores(txn: &DatabaseTransaction, scores: &[Scores]) -> Result<(), AppError> {
+    use entity::Column as C;
+    for &(id, score) in scores {
+        let [one, two] = score.map_or([None; 2], |s| s.map(|v| Some(i16::from(v))));
+        entity::Entity::update_many()
+            .col_expr(C::News2, Expr::value(one))
+            .col_expr(C::News2Scale2, Expr::value(two))
+            .filter(C::Id.eq(id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores the NEWS2 after each round of the stays recorded before rounds
+/// carried it, each stay in one transaction; answers how many were scored.
+pub async fn score_stays(db: &DatabaseConnection) -> Result<usize, AppError> {
+    use crate::patients::entity as patients;
+    let unscored = patients::Entity::find()
+        .filter(patients::Column::RoundsScored.eq(false))
+        .all(db)
+        .await?;
+    for patient in &unscored {
+        write(db, async |txn| {
+            let mut rescored = Vec::new();
+            folded(txn, patient, Some(&mut rescored)).await?;
+            store_scores(txn, &rescored).await?;
+            patients::Entity::update_many()
+                .col_expr(patients::Column::RoundsScored, Expr::value(true))
+                .filter(patients::Column::Id.eq(patient.id))
+                .exec(txn)
+                .await?;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(unscored.len())
 }
 
 /// The course kept with the patient, or folded from its rounds when none
@@ -173,7 +214,7 @@ async fn course_of(
 ) -> Result<Course, AppError> {
     match crate::patients::service::kept_course(patient) {
         Some(course) => Ok(course),
-        None => folded(db, patient).await,
+        None => folded(db, patient, None).await,
     }
 }
 
@@ -205,19 +246,28 @@ pub(super) async fn reassess(
     let kept = crate::patients::service::kept_course(&patient);
     let course = match (touched, kept) {
         (Touched::Added(rounds), Some(mut course))
-            if rounds.first().is_some_and(|r| course.takes(r)) =>
+            if rounds.first().is_some_and(|(_, r)| course.takes(r)) =>
         {
-            for round in rounds {
+            let mut scores = Vec::with_capacity(rounds.len());
+            for (id, round) in rounds {
                 course.add(
                     round,
                     zones::hospital(),
                     patient.baseline_hematocrit_percent,
                 );
+                scores.push((*id, course.scores_after(round)));
             }
+            scores.retain(|(_, s)| s.is_some());
+            store_scores(txn, &scores).await?;
             course
         }
         (Touched::Unchanged, Some(course)) => course,
-        _ => folded(txn, &patient).await?,
+        _ => {
+            let mut rescored = Vec::new();
+            let course = folded(txn, &patient, Some(&mut rescored)).await?;
+            store_scores(txn, &rescored).await?;
+            course
+        }
     };
     let status = status_at(&course, &patient, now);
     let before = crate::patients::service::snapshot(&patient);
@@ -402,22 +452,17 @@ pub async fn charts(
     };
     let patient = visible(db, caller, patient_id).await?;
     let (from, to) = series::range(span, patient.admitted_at, patient.discharged_at, now);
-    let values = clinical_rows(
-        entity::Entity::find()
-            .filter(entity::Column::PatientId.eq(patient_id))
-            .filter(entity::Column::MeasuredAt.gte(from))
-            .filter(entity::Column::MeasuredAt.lte(to))
-            .order_by_asc(entity::Column::MeasuredAt)
-            .order_by_asc(entity::Column::Id),
+    super::buckets::charts(
         db,
+        &super::buckets::Reading {
+            patient_id,
+            span,
+            from,
+            to,
+            buckets,
+            scale2: patient.spo2_scale2,
+            zone: zones::hospital(),
+        },
     )
-    .await?;
-    Ok(series::charts(
-        &values,
-        span,
-        (from, to),
-        buckets,
-        patient.spo2_scale2,
-        zones::hospital(),
-    ))
+    .await
 }

@@ -36,6 +36,11 @@ pub struct Model {
     pub warning_signs: String,
     pub clinical_notes: Option<String>,
     pub medical_advice: Option<String>,
+    /// NEWS2 after this round, from the newest value of each parameter up
+    /// to it, on SpO2 scale 1 and on scale 2; none when the round measured
+    /// no NEWS2 parameter.
+    pub news2: Option<i16>,
+    pub news2_scale2: Option<i16>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

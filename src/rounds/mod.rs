@@ -6,6 +6,8 @@
 pub mod advice;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod buckets;
+#[cfg(feature = "ssr")]
 pub mod clinical;
 #[cfg(feature = "ssr")]
 pub mod entity;

@@ -218,11 +218,11 @@ pub async fn record(
     let round = write(db, async |txn| {
         let patient = admitted_patient(txn, caller, patient_id).await?;
         let round = insert(txn, caller, audience_of(&patient), patient_id, &values).await?;
-        let added = std::slice::from_ref(&values);
+        let added = [(round.id, values.clone())];
         reassess(
             txn,
             patient,
-            Touched::Added(added),
+            Touched::Added(&added),
             &values.warning_signs,
             now,
         )
@@ -272,8 +272,12 @@ pub async fn record_many(
             .collect();
         signs.sort_by_key(|w| w.code());
         signs.dedup();
-        let mut added = all_values.clone();
-        added.sort_by_key(|v| v.measured_at);
+        let mut added: Vec<(i32, RoundValues)> = rounds
+            .iter()
+            .map(|r| r.id)
+            .zip(all_values.iter().cloned())
+            .collect();
+        added.sort_by_key(|(_, v)| v.measured_at);
         reassess(txn, patient, Touched::Added(&added), &signs, now).await?;
         Ok(rounds)
     })
@@ -348,7 +352,8 @@ pub async fn import(
     let all_values = parse_all(&inputs, now)?;
     let outcomes = write(db, async |txn| {
         let mut outcomes = Vec::with_capacity(rounds.len());
-        let mut added: std::collections::BTreeMap<i32, Vec<RoundValues>> = Default::default();
+        let mut added: std::collections::BTreeMap<i32, Vec<(i32, RoundValues)>> =
+            Default::default();
         for (round, values) in rounds.iter().zip(&all_values) {
             let patient = admitted_patient(txn, caller, round.patient_id).await?;
             if let Some(known) = known_round(txn, &round.identifiers).await? {
@@ -367,18 +372,21 @@ pub async fn import(
                 .insert(txn)
                 .await?;
             }
-            added.entry(patient.id).or_default().push(values.clone());
+            added
+                .entry(patient.id)
+                .or_default()
+                .push((stored.id, values.clone()));
             outcomes.push(ImportOutcome::Created(stored));
         }
         for (patient_id, mut values) in added {
             let patient = admitted_patient(txn, caller, patient_id).await?;
             let mut signs: Vec<WarningSign> = values
                 .iter()
-                .flat_map(|v| v.warning_signs.iter().copied())
+                .flat_map(|(_, v)| v.warning_signs.iter().copied())
                 .collect();
             signs.sort_by_key(|w| w.code());
             signs.dedup();
-            values.sort_by_key(|v| v.measured_at);
+            values.sort_by_key(|(_, v)| v.measured_at);
             reassess(txn, patient, Touched::Added(&values), &signs, now).await?;
         }
         Ok(outcomes)

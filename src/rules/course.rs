@@ -167,6 +167,15 @@ impl Course {
             .is_none_or(|newest| round.measured_at >= newest)
     }
 
+    /// NEWS2 after `round`, the one added last, from the newest value of
+    /// each parameter, on SpO2 scale 1 and on scale 2; none when the round
+    /// measured no NEWS2 parameter.
+    pub fn scores_after(&self, round: &RoundValues) -> Option<[u8; 2]> {
+        Observations::measured_in(round).then(|| {
+            [false, true].map(|scale2| super::news2::news2_total(&self.observations, scale2))
+        })
+    }
+
     /// Adds the next round; `baseline` is the hematocrit a clinician
     /// entered on admission, which wins over the stay's first.
     pub fn add(&mut self, round: &RoundValues, zone: &Zone, baseline: Option<f64>) {
@@ -528,6 +537,33 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn scores_after_a_round_count_the_newest_value_of_each_parameter() {
+        let zone = Zone::default();
+        let mut course = Course::default();
+        let mut fast = RoundValues::empty(at(1, 8));
+        fast.respiration_per_min = Some(25);
+        course.add(&fast, &zone, None);
+        assert_eq!(course.scores_after(&fast), Some([3, 3]));
+        let mut low = RoundValues::empty(at(1, 9));
+        low.spo2_percent = Some(90);
+        low.on_oxygen = Some(false);
+        course.add(&low, &zone, None);
+        assert_eq!(
+            course.scores_after(&low),
+            Some([6, 3]),
+            "SpO2 90 % on air scores 3 on scale 1, 0 on scale 2; the respiration's 3 still counts"
+        );
+        let mut fluids = RoundValues::empty(at(1, 10));
+        fluids.intake_oral_ml = Some(200);
+        course.add(&fluids, &zone, None);
+        assert_eq!(
+            course.scores_after(&fluids),
+            None,
+            "no NEWS2 parameter measured"
+        );
     }
 
     fn temp(day: u32, hour: u32, t: f64) -> RoundValues {

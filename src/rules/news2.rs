@@ -56,6 +56,11 @@ impl Observations {
         }
     }
 
+    /// Whether `round` measured any NEWS2 parameter.
+    pub fn measured_in(round: &super::RoundValues) -> bool {
+        Self::newest(std::slice::from_ref(round)) != Self::default()
+    }
+
     /// Takes the values `round`, newer than every one seen, carries.
     pub fn update(&mut self, round: &super::RoundValues) {
         self.respiration_per_min = round.respiration_per_min.or(self.respiration_per_min);

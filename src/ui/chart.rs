@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::display::Display;
 use crate::display::ui::use_display;
-use crate::rounds::series::{FluidPeriod, Point};
+use crate::rounds::series::{FluidPeriod, Point, Series};
 use crate::zones::Zone;
 
 /// Height of a strip's plot, and the room kept above and below it.
@@ -54,10 +54,10 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Marks {
     /// One measurement as a line of points.
-    Line(Vec<Point>),
+    Line(Series),
     /// A pair measured together (systolic over diastolic) as a bar from
     /// the low to the high value.
-    Range { high: Vec<Point>, low: Vec<Point> },
+    Range { high: Series, low: Series },
     /// Fluid intake and output per period, side by side from zero.
     Fluids(Vec<FluidPeriod>),
 }
@@ -134,10 +134,11 @@ fn number(v: f64) -> String {
 /// The value scale of a strip: `axis` widened to the data, on round ticks.
 fn value_scale(axis: Axis, marks: &Marks) -> (Scale, Vec<f64>) {
     let values: Vec<f64> = match marks {
-        Marks::Line(points) => points.iter().flat_map(|p| [p.min, p.max]).collect(),
+        Marks::Line(line) => line.points.iter().flat_map(|p| [p.min, p.max]).collect(),
         Marks::Range { high, low } => high
+            .points
             .iter()
-            .chain(low)
+            .chain(&low.points)
             .flat_map(|p| [p.min, p.max])
             .collect(),
         Marks::Fluids(periods) => periods
@@ -172,17 +173,22 @@ fn point_time(display: &Display, p: &Point) -> String {
 fn point_value(title: &str, unit: &str, p: &Point) -> String {
     if p.count > 1 {
         format!(
-            "{title} {} {unit} (last of {}: {}–{})",
-            number(p.last),
+            "{title} {} {unit} (mean of {}: {}–{})",
+            number(p.mean),
             p.count,
             number(p.min),
             number(p.max)
         )
     } else {
-        format!("{title} {} {unit}", number(p.last))
+        format!("{title} {} {unit}", number(p.mean))
             .trim_end()
             .to_owned()
     }
+}
+
+/// A value with its unit, in words.
+fn reading(v: f64, unit: &str) -> String {
+    format!("{} {unit}", number(v)).trim_end().to_owned()
 }
 
 /// A systolic and a diastolic point taken at the same time, or one alone.
@@ -224,13 +230,11 @@ fn draw(
     marks: Marks,
 ) -> (AnyView, Option<String>) {
     match marks {
-        Marks::Line(points) => {
-            let latest = points
-                .last()
-                .map(|p| format!("{} {unit}", number(p.last)).trim_end().to_owned());
+        Marks::Line(Series { points, newest, .. }) => {
+            let latest = newest.map(|p| reading(p.mean, unit));
             let path: Vec<String> = points
                 .iter()
-                .map(|p| format!("{:.2},{:.1}", frame.at(p.at) * 10.0, y.map(p.last)))
+                .map(|p| format!("{:.2},{:.1}", frame.at(p.at) * 10.0, y.map(p.mean)))
                 .collect();
             let view = view! {
                 <svg class="line" viewBox=format!("0 0 1000 {STRIP}") preserveAspectRatio="none" width="100%" height=STRIP aria-hidden="true">
@@ -239,7 +243,7 @@ fn draw(
                 {points
                     .iter()
                     .map(|p| {
-                        let py = y.map(p.last);
+                        let py = y.map(p.mean);
                         let marks = view! {
                             {(p.count > 1).then(|| view! { <line class="spread" x1="0" x2="0" y1=y.map(p.min) y2=y.map(p.max) /> })}
                             <circle cx="0" cy=py r="3.5" />
@@ -252,30 +256,30 @@ fn draw(
         }
         Marks::Range { high, low } => {
             let latest = high
-                .last()
-                .zip(low.last())
-                .map(|(h, l)| format!("{}/{} {unit}", number(h.last), number(l.last)));
-            let view = pairs(&high, &low)
+                .newest
+                .zip(low.newest)
+                .map(|(h, l)| format!("{}/{} {unit}", number(h.mean), number(l.mean)));
+            let view = pairs(&high.points, &low.points)
                 .into_iter()
                 .map(|pair| {
                     let (at, top, bottom, value) = match pair {
                         Pair::Both(h, l) => (
                             h,
-                            y.map(h.last),
-                            y.map(l.last),
-                            format!("{title} {}/{} {unit}", number(h.last), number(l.last)),
+                            y.map(h.mean),
+                            y.map(l.mean),
+                            format!("{title} {}/{} {unit}", number(h.mean), number(l.mean)),
                         ),
                         Pair::High(h) => (
                             h,
-                            y.map(h.last),
-                            y.map(h.last),
-                            format!("Systolic {} {unit}", number(h.last)),
+                            y.map(h.mean),
+                            y.map(h.mean),
+                            format!("Systolic {} {unit}", number(h.mean)),
                         ),
                         Pair::Low(l) => (
                             l,
-                            y.map(l.last),
-                            y.map(l.last),
-                            format!("Diastolic {} {unit}", number(l.last)),
+                            y.map(l.mean),
+                            y.map(l.mean),
+                            format!("Diastolic {} {unit}", number(l.mean)),
                         ),
                     };
                     let marks = view! {
@@ -347,8 +351,8 @@ pub fn Strip(
     let display = use_display();
     let (y, ticks) = value_scale(axis, &marks);
     let empty = match &marks {
-        Marks::Line(points) => points.is_empty(),
-        Marks::Range { high, low } => high.is_empty() && low.is_empty(),
+        Marks::Line(line) => line.points.is_empty(),
+        Marks::Range { high, low } => high.points.is_empty() && low.points.is_empty(),
         Marks::Fluids(periods) => periods.is_empty(),
     };
     let keys: Vec<(&'static str, &'static str)> = match &marks {

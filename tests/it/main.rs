@@ -3,6 +3,7 @@
 
 mod accounts;
 mod alerts;
+mod charts;
 mod config;
 mod course;
 mod display;

@@ -1,12 +1,13 @@
 //! The report's charts, each over the last day or the whole stay.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::display::TemperatureUnit;
 use crate::display::ui::{display_ready, use_display};
 use crate::rounds::api::patient_charts;
-use crate::rounds::series::{Charts, Point, Span};
+use crate::rounds::series::{Charts, Series, Span};
 use crate::rules::phase::FEVER_C;
 use crate::rules::{fields, news2};
 use crate::ui::chart::{Axis, Frame, Marks, Rule, Shade, Strip, TimeAxis};
@@ -89,7 +90,7 @@ fn scored(field: &str, scale2: bool, convert: impl Fn(f64) -> f64) -> Vec<Shade>
 }
 
 fn line(charts: &Charts, name: &str) -> Marks {
-    Marks::Line(charts.of(name).to_vec())
+    Marks::Line(charts.of(name))
 }
 
 #[component]
@@ -104,25 +105,20 @@ fn ChartSet(charts: Charts) -> impl IntoView {
     // Temperatures are stored in °C and drawn in the user's unit.
     let unit = display.temperature;
     let degrees = move |celsius: f64| unit.from_celsius(celsius);
-    let mut temperature = c.of("temperature_c").to_vec();
-    for p in &mut temperature {
-        (p.min, p.max, p.last) = (degrees(p.min), degrees(p.max), degrees(p.last));
+    let mut temperature = c.of("temperature_c");
+    for p in temperature.points.iter_mut().chain(&mut temperature.newest) {
+        (p.min, p.max, p.mean) = (degrees(p.min), degrees(p.max), degrees(p.mean));
     }
     let fever = match unit {
         TemperatureUnit::Celsius => "Fever ≥ 38.0 °C",
         TemperatureUnit::Fahrenheit => "Fever ≥ 100.4 °F",
     };
-    let balance: Vec<Point> = c
+    let balance: Vec<(DateTime<Utc>, f64)> = c
         .fluids
         .iter()
-        .map(|p| Point {
-            at: p.end.min(c.to),
-            min: p.balance_ml,
-            max: p.balance_ml,
-            last: p.balance_ml,
-            count: 1,
-        })
+        .map(|p| (p.end.min(c.to), p.balance_ml))
         .collect();
+    let balance = Series::of_values("balance_ml", &balance);
     let per = match c.span {
         Span::Day => "per shift",
         Span::Course => "per day",
@@ -165,7 +161,7 @@ fn ChartSet(charts: Charts) -> impl IntoView {
                 axis=Axis { min: 88.0, max: 100.0 }
                 marks=line(c, "spo2_percent") shades=scored("spo2_percent", scale2, |v| v) />
             <Strip title="Blood pressure" unit="mmHg" id="chart-bp" frame axis=Axis { min: 60.0, max: 140.0 }
-                marks=Marks::Range { high: c.of("systolic_mmhg").to_vec(), low: c.of("diastolic_mmhg").to_vec() }
+                marks=Marks::Range { high: c.of("systolic_mmhg"), low: c.of("diastolic_mmhg") }
                 shades=scored("systolic_mmhg", scale2, |v| v) />
             <Strip title="Pulse" unit="/min" id="chart-pulse" frame axis=Axis { min: 50.0, max: 120.0 }
                 marks=line(c, "pulse_per_min") shades=scored("pulse_per_min", scale2, |v| v) />
