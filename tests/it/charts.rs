@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use vitalboard::accounts::Caller;
-use vitalboard::accounts::users::session_user;
 use vitalboard::patients::PatientInput;
 use vitalboard::patients::service as patients;
 use vitalboard::rounds::clinical::{charts, score_stays};
@@ -15,22 +14,10 @@ use vitalboard::rounds::series::{Charts, Span};
 use vitalboard::rounds::service as rounds;
 use vitalboard::rules::RoundInput;
 
-use crate::support::{TestServer, every_database};
+use crate::support::{TestServer, caller, every_database};
 
 const ROUNDS: usize = 300;
 const BUCKETS: usize = 10;
-
-async fn nurse(db: &DatabaseConnection) -> Caller {
-    use vitalboard::accounts::entity::user;
-    let id = user::Entity::find()
-        .filter(user::Column::UsernameKey.eq("nurse"))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    session_user(db, id).await.unwrap().unwrap().caller
-}
 
 fn admitted() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 10, 8, 0, 0).unwrap()
@@ -44,7 +31,7 @@ fn round(i: usize) -> RoundInput {
     RoundInput {
         measured_at: Some(at.format("%Y-%m-%dT%H:%M").to_string()),
         temperature_c: Some(format!("{:.1}", temperature(i))),
-        pulse_per_min: (i % 2 == 0).then(|| "135".to_owned()),
+        pulse_per_min: i.is_multiple_of(2).then(|| "135".to_owned()),
         intake_oral_ml: Some("100".into()),
         ..Default::default()
     }
@@ -103,7 +90,7 @@ async fn a_long_stay_is_summed_per_bucket_with_its_range_mean_and_count() {
     for db in every_database().await {
         let server = TestServer::start(&db.url()).await;
         let conn = &server.state.db;
-        let nurse = nurse(conn).await;
+        let nurse = caller(conn, "nurse").await;
         let id = stay(conn, &nurse, now()).await;
         let c = course(conn, &nurse, id).await;
         assert_eq!(c.rounds, ROUNDS, "{}", db.url());
@@ -159,7 +146,7 @@ async fn a_late_round_scores_the_rounds_after_it_again() {
     for db in every_database().await {
         let server = TestServer::start(&db.url()).await;
         let conn = &server.state.db;
-        let nurse = nurse(conn).await;
+        let nurse = caller(conn, "nurse").await;
         let id = stay(conn, &nurse, now()).await;
         let late = RoundInput {
             measured_at: Some("2026-01-10T08:01".into()),
@@ -192,7 +179,7 @@ async fn stays_recorded_before_rounds_carried_their_news2_are_scored_once() {
     for db in every_database().await {
         let server = TestServer::start(&db.url()).await;
         let conn = &server.state.db;
-        let nurse = nurse(conn).await;
+        let nurse = caller(conn, "nurse").await;
         let id = stay(conn, &nurse, now()).await;
         let scored = course(conn, &nurse, id).await;
         round::Entity::update_many()

@@ -2,27 +2,13 @@
 //! PostgreSQL with the same code.
 
 use sea_orm::DatabaseConnection;
-use vitalboard::accounts::users::session_user;
-use vitalboard::accounts::{Caller, entity::user};
 use vitalboard::error::AppError;
 use vitalboard::patients::service::{self as patients, ListQuery};
 use vitalboard::patients::{PatientInput, Status};
 use vitalboard::rounds::service::{self as rounds, RangeQuery};
 use vitalboard::rules::RoundInput;
 
-use crate::support::{TestServer, every_database};
-
-async fn caller(db: &DatabaseConnection, username: &str) -> Caller {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let id = user::Entity::find()
-        .filter(user::Column::UsernameKey.eq(username))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    session_user(db, id).await.unwrap().unwrap().caller
-}
+use crate::support::{TestServer, caller, every_database};
 
 async fn ward(db: &DatabaseConnection, name: &str) -> i32 {
     let admin = caller(db, "admin").await;

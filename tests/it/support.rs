@@ -246,3 +246,24 @@ async fn read_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuil
         .await
         .expect("JSON answer")
 }
+
+/// The caller signed in as `username`.
+pub async fn caller(
+    db: &sea_orm::DatabaseConnection,
+    username: &str,
+) -> vitalboard::accounts::Caller {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use vitalboard::accounts::entity::user;
+    let id = user::Entity::find()
+        .filter(user::Column::UsernameKey.eq(username))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    vitalboard::accounts::users::session_user(db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .caller
+}
