@@ -14,7 +14,7 @@ mod m20261201_000008_course;
 mod m20261201_000009_alerts;
 mod m20261201_000010_source_identifiers;
 mod m20261202_000011_notification_priority;
-mod m20261204_000012_round_scores;
+mod m20261204_000012_round_summaries;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -34,7 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_alerts::Migration),
             Box::new(m20261201_000010_source_identifiers::Migration),
             Box::new(m20261202_000011_notification_priority::Migration),
-            Box::new(m20261204_000012_round_scores::Migration),
+            Box::new(m20261204_000012_round_summaries::Migration),
         ]
     }
 }

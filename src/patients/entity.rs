@@ -44,7 +44,7 @@ pub struct Model {
     /// Whether the NEWS2 after each of its rounds is stored with them;
     /// false for a stay recorded before the rounds carried it, until it is
     /// scored at start.
-    pub rounds_scored: bool,
+    pub rounds_summed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

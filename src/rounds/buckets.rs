@@ -1,10 +1,14 @@
 //! The charts' series of a stay as the database sums them: per time bucket
 //! the minimum, maximum, mean and count of each charted measurement and of
 //! the NEWS2 stored after each round, fluids per stretch of the clock, and
-//! the newest value of each; on SQLite and PostgreSQL alike. Reading a
-//! stay of 100,000 rounds decodes a few hundred rows, not the rounds.
+//! the newest value of each; on SQLite and PostgreSQL alike. A span whose
+//! buckets are an hour or longer is summed from the patient's hours
+//! (`round_hours`, kept with every change of its rounds), so a stay of
+//! 100,000 rounds reads a row per hour; a shorter one from its rounds.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
 use super::series::{
@@ -24,12 +28,116 @@ pub struct Reading<'a> {
     pub zone: &'a Zone,
 }
 
-/// The SQL of the database at hand for what differs between the two.
-struct Dialect {
-    backend: DbBackend,
+const HOUR: i64 = 3600;
+
+/// The measurements summed per hour: the charted fields and the NEWS2 on
+/// either SpO2 scale.
+const SUMMED: [&str; 10] = [
+    "temperature_c",
+    "pulse_per_min",
+    "respiration_per_min",
+    "systolic_mmhg",
+    "diastolic_mmhg",
+    "spo2_percent",
+    "hematocrit_percent",
+    "platelets_k_per_ul",
+    "news2",
+    "news2_scale2",
+];
+
+/// The start of the hour `t` falls in, seconds since 1970: hours begin on
+/// the hour of `zone`'s clock, so each lies within one of its shifts.
+pub fn hour_of(t: DateTime<Utc>, zone: &Zone) -> i64 {
+    let phase = i64::from(zone.offset(t).local_minus_utc()).rem_euclid(HOUR);
+    let seconds = t.timestamp();
+    seconds - (seconds - phase).rem_euclid(HOUR)
 }
 
-impl Dialect {
+/// The sum of `fields` of a round, a field not given counting 0.
+fn total(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("COALESCE({f}, 0)"))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn placeholders(backend: DbBackend) -> [&'static str; 3] {
+    match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3"],
+        _ => ["?1", "?2", "?3"],
+    }
+}
+
+/// Sums the patient's rounds of each of `hours` again (after rounds of
+/// them were added, changed, deleted or scored again).
+pub async fn recount(
+    db: &impl ConnectionTrait,
+    patient_id: i32,
+    hours: &BTreeSet<i64>,
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let [patient, lo, hi] = placeholders(backend);
+    let within = format!("patient_id = {patient} AND measured_at >= {lo} AND measured_at < {hi}");
+    let mut columns = Vec::new();
+    let mut values = Vec::new();
+    for m in SUMMED {
+        for part in ["n", "sum", "min", "max", "last", "newest"] {
+            columns.push(format!("{m}_{part}"));
+        }
+        values.push(format!(
+            "COUNT({m}), SUM({m}), MIN({m}), MAX({m}), \
+             MAX(CASE WHEN {m} IS NOT NULL THEN measured_at END), \
+             (SELECT {m} FROM rounds WHERE {within} AND {m} IS NOT NULL \
+              ORDER BY measured_at DESC, id DESC LIMIT 1)"
+        ));
+    }
+    for &hour in hours {
+        let start = DateTime::from_timestamp(hour, 0).ok_or(AppError::Internal)?;
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!("DELETE FROM round_hours WHERE patient_id = {patient} AND hour = {hour}"),
+            [Value::from(patient_id)],
+        ))
+        .await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "INSERT INTO round_hours (patient_id, hour, rounds, intake_ml, output_ml, {columns}) \
+                 SELECT {patient}, {hour}, COUNT(*), SUM({intake}), SUM({output}), {values} \
+                 FROM rounds WHERE {within} HAVING COUNT(*) > 0",
+                columns = columns.join(", "),
+                values = values.join(", "),
+                intake = total(&INTAKE),
+                output = total(&OUTPUT),
+            ),
+            [
+                Value::from(patient_id),
+                start.into(),
+                (start + Duration::seconds(HOUR)).into(),
+            ],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Where a span's buckets are summed from.
+enum Source {
+    /// The rounds themselves, for buckets shorter than an hour.
+    Rounds,
+    /// The patient's hours from `first` to `last` (their starts).
+    Hours { first: i64, last: i64 },
+}
+
+/// How a reading is put to the database at hand.
+struct Query<'r, 'z> {
+    backend: DbBackend,
+    reading: &'r Reading<'z>,
+    source: Source,
+}
+
+impl Query<'_, '_> {
     /// Whole seconds since 1970 of `measured_at`.
     fn epoch(&self) -> &'static str {
         match self.backend {
@@ -38,20 +146,25 @@ impl Dialect {
         }
     }
 
-    /// The rounds of the patient within the span: the parameters `$1`–`$3`.
-    fn within(&self) -> &'static str {
-        match self.backend {
-            DbBackend::Postgres => "patient_id = $1 AND measured_at >= $2 AND measured_at <= $3",
-            _ => "patient_id = ?1 AND measured_at >= ?2 AND measured_at <= ?3",
+    /// The rows of the patient within the span.
+    fn within(&self) -> String {
+        let [patient, from, to] = placeholders(self.backend);
+        match self.source {
+            Source::Rounds => {
+                format!("patient_id = {patient} AND measured_at >= {from} AND measured_at <= {to}")
+            }
+            Source::Hours { first, last } => {
+                format!("patient_id = {patient} AND hour >= {first} AND hour <= {last}")
+            }
         }
     }
 
-    fn statement(&self, sql: String, reading: &Reading) -> Statement {
-        let values: [Value; 3] = [
-            reading.patient_id.into(),
-            reading.from.into(),
-            reading.to.into(),
-        ];
+    fn statement(&self, sql: String) -> Statement {
+        let r = self.reading;
+        let values: Vec<Value> = match self.source {
+            Source::Rounds => vec![r.patient_id.into(), r.from.into(), r.to.into()],
+            Source::Hours { .. } => vec![r.patient_id.into()],
+        };
         Statement::from_sql_and_values(self.backend, sql, values)
     }
 }
@@ -77,17 +190,28 @@ fn number(row: &QueryResult, index: usize) -> Result<Option<f64>, AppError> {
 
 /// The charts of the span, summed into `buckets` equal stretches of time.
 pub async fn charts(db: &impl ConnectionTrait, reading: &Reading<'_>) -> Result<Charts, AppError> {
-    let dialect = Dialect {
+    let span = (reading.to.timestamp() - reading.from.timestamp()).max(1);
+    let source = if span / reading.buckets.max(1) as i64 >= HOUR {
+        Source::Hours {
+            first: hour_of(reading.from, reading.zone),
+            last: reading.to.timestamp(),
+        }
+    } else {
+        Source::Rounds
+    };
+    let query = Query {
         backend: db.get_database_backend(),
+        reading,
+        source,
     };
     let measures = measures(reading.scale2);
-    let (mut series, rounds) = summed(db, &dialect, reading, &measures).await?;
-    for (name, newest) in newest(db, &dialect, reading, &measures).await? {
+    let (mut series, rounds) = summed(db, &query, &measures).await?;
+    for (name, newest) in newest(db, &query, &measures).await? {
         if let Some(s) = series.iter_mut().find(|s| s.name == name) {
             s.newest = Some(newest);
         }
     }
-    let fluids = fluids(db, &dialect, reading).await?;
+    let fluids = fluids(db, &query).await?;
     Ok(Charts {
         span: reading.span,
         from: reading.from,
@@ -102,38 +226,67 @@ pub async fn charts(db: &impl ConnectionTrait, reading: &Reading<'_>) -> Result<
 /// Each measure's points per bucket, and how many rounds there are.
 async fn summed(
     db: &impl ConnectionTrait,
-    dialect: &Dialect,
-    reading: &Reading<'_>,
+    query: &Query<'_, '_>,
     measures: &[(&'static str, &'static str)],
 ) -> Result<(Vec<Series>, usize), AppError> {
+    let reading = query.reading;
     let n = reading.buckets.max(1) as i64;
     let from = reading.from.timestamp();
     let span = (reading.to.timestamp() - from).max(1);
-    let offset = format!("(e - {from}) * {n} / {span}");
-    let aggregates: Vec<String> = measures
-        .iter()
-        .map(|(_, c)| {
-            format!(
-                "CAST(MIN({c}) AS DOUBLE PRECISION), CAST(MAX({c}) AS DOUBLE PRECISION), \
-                 CAST(AVG({c}) AS DOUBLE PRECISION), COUNT({c}), \
-                 MAX(CASE WHEN {c} IS NOT NULL THEN e END)"
+    let offset = format!("(t - {from}) * {n} / {span}");
+    let double = |e: String| format!("CAST({e} AS DOUBLE PRECISION)");
+    let (rows, count, aggregates): (String, &str, Vec<String>) = match query.source {
+        Source::Rounds => {
+            let columns: Vec<&str> = measures.iter().map(|(_, c)| *c).collect();
+            (
+                format!(
+                    "SELECT {epoch} AS t, measured_at, {columns} FROM rounds WHERE {within}",
+                    epoch = query.epoch(),
+                    columns = columns.join(", "),
+                    within = query.within(),
+                ),
+                "COUNT(*)",
+                measures
+                    .iter()
+                    .map(|(_, c)| {
+                        format!(
+                            "COUNT({c}), {}, {}, {}, MAX(CASE WHEN {c} IS NOT NULL THEN measured_at END)",
+                            double(format!("SUM({c})")),
+                            double(format!("MIN({c})")),
+                            double(format!("MAX({c})")),
+                        )
+                    })
+                    .collect(),
             )
-        })
-        .collect();
-    let columns: Vec<&str> = measures.iter().map(|(_, c)| *c).collect();
+        }
+        Source::Hours { .. } => (
+            format!(
+                "SELECT hour AS t, * FROM round_hours WHERE {within}",
+                within = query.within()
+            ),
+            "SUM(rounds)",
+            measures
+                .iter()
+                .map(|(_, c)| {
+                    format!(
+                        "SUM({c}_n), {}, {}, {}, MAX({c}_last)",
+                        double(format!("SUM({c}_sum)")),
+                        double(format!("MIN({c}_min)")),
+                        double(format!("MAX({c}_max)")),
+                    )
+                })
+                .collect(),
+        ),
+    };
     let sql = format!(
-        "SELECT b, COUNT(*), {aggregates} FROM (\
-           SELECT CASE WHEN {offset} >= {n} THEN {last} ELSE {offset} END AS b, e, {columns} FROM (\
-             SELECT {epoch} AS e, {columns} FROM rounds WHERE {within}\
-           ) AS t\
+        "SELECT b, {count}, {aggregates} FROM (\
+           SELECT CASE WHEN t < {from} THEN 0 WHEN {offset} >= {n} THEN {last} ELSE {offset} END AS b, * \
+           FROM ({rows}) AS r\
          ) AS u GROUP BY b ORDER BY b",
         aggregates = aggregates.join(", "),
         last = n - 1,
-        columns = columns.join(", "),
-        epoch = dialect.epoch(),
-        within = dialect.within(),
     );
-    let rows = db.query_all_raw(dialect.statement(sql, reading)).await?;
+    let rows = db.query_all_raw(query.statement(sql)).await?;
     let mut series: Vec<Series> = measures
         .iter()
         .map(|(name, _)| Series {
@@ -144,24 +297,27 @@ async fn summed(
         .collect();
     let mut rounds = 0;
     for row in &rows {
-        rounds += row.try_get_by_index::<i64>(1)? as usize;
+        rounds += row.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0) as usize;
         for (i, s) in series.iter_mut().enumerate() {
             let first = 2 + 5 * i;
-            let count = row.try_get_by_index::<i64>(first + 3)?;
-            let newest = row.try_get_by_index::<Option<i64>>(first + 4)?;
-            let (Some(min), Some(max), Some(mean), Some(newest)) = (
-                number(row, first)?,
+            let count = row.try_get_by_index::<Option<i64>>(first)?.unwrap_or(0);
+            let newest = row.try_get_by_index::<Option<DateTime<Utc>>>(first + 4)?;
+            let (Some(sum), Some(min), Some(max), Some(at)) = (
                 number(row, first + 1)?,
                 number(row, first + 2)?,
+                number(row, first + 3)?,
                 newest,
             ) else {
                 continue;
             };
+            if count == 0 {
+                continue;
+            }
             s.points.push(Point {
-                at: at(newest)?,
+                at,
                 min,
                 max,
-                mean,
+                mean: sum / count as f64,
                 count: u32::try_from(count).unwrap_or(u32::MAX),
             });
         }
@@ -173,25 +329,29 @@ async fn summed(
 /// measured.
 async fn newest(
     db: &impl ConnectionTrait,
-    dialect: &Dialect,
-    reading: &Reading<'_>,
+    query: &Query<'_, '_>,
     measures: &[(&'static str, &'static str)],
 ) -> Result<Vec<(String, Point)>, AppError> {
+    let within = query.within();
     let parts: Vec<String> = measures
         .iter()
         .enumerate()
         .map(|(i, (name, c))| {
-            format!(
-                "SELECT m, measured_at, v FROM (\
-                   SELECT '{name}' AS m, measured_at, CAST({c} AS DOUBLE PRECISION) AS v FROM rounds \
-                   WHERE {within} AND {c} IS NOT NULL ORDER BY measured_at DESC, id DESC LIMIT 1\
-                 ) AS n{i}",
-                within = dialect.within(),
-            )
+            let newest = match query.source {
+                Source::Rounds => format!(
+                    "SELECT '{name}' AS m, measured_at AS at, CAST({c} AS DOUBLE PRECISION) AS v \
+                     FROM rounds WHERE {within} AND {c} IS NOT NULL ORDER BY measured_at DESC, id DESC"
+                ),
+                Source::Hours { .. } => format!(
+                    "SELECT '{name}' AS m, {c}_last AS at, {c}_newest AS v \
+                     FROM round_hours WHERE {within} AND {c}_n > 0 ORDER BY hour DESC"
+                ),
+            };
+            format!("SELECT m, at, v FROM ({newest} LIMIT 1) AS n{i}")
         })
         .collect();
     let rows = db
-        .query_all_raw(dialect.statement(parts.join(" UNION ALL "), reading))
+        .query_all_raw(query.statement(parts.join(" UNION ALL ")))
         .await?;
     rows.iter()
         .map(|row| {
@@ -203,39 +363,37 @@ async fn newest(
         .collect()
 }
 
-/// Fluids summed per stretch of the clock short enough to lie within one
-/// shift of `zone`: an hour, or a quarter where the zone's offset is not
-/// whole hours.
-async fn fluids(
-    db: &impl ConnectionTrait,
-    dialect: &Dialect,
-    reading: &Reading<'_>,
-) -> Result<Vec<Fluids>, AppError> {
-    let whole_hours = [reading.from, reading.to]
-        .iter()
-        .all(|t| reading.zone.offset(*t).local_minus_utc() % 3600 == 0);
-    let stretch: i64 = if whole_hours { 3600 } else { 900 };
-    let sum = |fields: &[&str]| {
-        fields
-            .iter()
-            .map(|f| format!("COALESCE({f}, 0)"))
-            .collect::<Vec<_>>()
-            .join(" + ")
+/// Fluids summed per stretch of the clock that lies within one shift of
+/// the hospital's zone: its hours, or quarter hours of the rounds where
+/// the zone's offset is not whole hours.
+async fn fluids(db: &impl ConnectionTrait, query: &Query<'_, '_>) -> Result<Vec<Fluids>, AppError> {
+    let within = query.within();
+    let sql = match query.source {
+        Source::Hours { .. } => format!(
+            "SELECT hour, intake_ml, output_ml FROM round_hours \
+             WHERE {within} AND (intake_ml <> 0 OR output_ml <> 0) ORDER BY hour"
+        ),
+        Source::Rounds => {
+            let reading = query.reading;
+            let whole_hours = [reading.from, reading.to]
+                .iter()
+                .all(|t| reading.zone.offset(*t).local_minus_utc() % 3600 == 0);
+            let stretch: i64 = if whole_hours { HOUR } else { HOUR / 4 };
+            format!(
+                "SELECT g * {stretch}, SUM(i), SUM(o) FROM (\
+                   SELECT {epoch} / {stretch} AS g, {intake} AS i, {output} AS o FROM rounds WHERE {within}\
+                 ) AS f GROUP BY g HAVING SUM(i) <> 0 OR SUM(o) <> 0 ORDER BY g",
+                epoch = query.epoch(),
+                intake = total(&INTAKE),
+                output = total(&OUTPUT),
+            )
+        }
     };
-    let sql = format!(
-        "SELECT g, SUM(i), SUM(o) FROM (\
-           SELECT {epoch} / {stretch} AS g, {intake} AS i, {output} AS o FROM rounds WHERE {within}\
-         ) AS f GROUP BY g HAVING SUM(i) <> 0 OR SUM(o) <> 0 ORDER BY g",
-        epoch = dialect.epoch(),
-        intake = sum(&INTAKE),
-        output = sum(&OUTPUT),
-        within = dialect.within(),
-    );
-    let rows = db.query_all_raw(dialect.statement(sql, reading)).await?;
+    let rows = db.query_all_raw(query.statement(sql)).await?;
     rows.iter()
         .map(|row| {
             Ok(Fluids {
-                at: at(row.try_get_by_index::<i64>(0)? * stretch)?,
+                at: at(row.try_get_by_index::<i64>(0)?)?,
                 intake_ml: row.try_get_by_index::<i64>(1)? as f64,
                 output_ml: row.try_get_by_index::<i64>(2)? as f64,
             })

@@ -5,6 +5,8 @@
 //! after every change and as time passes, and notified where they call for
 //! it), the phase set by hand, and the charts' series.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use sea_orm::sea_query::Expr;
@@ -14,7 +16,7 @@ use sea_orm::{
 };
 
 use super::service::warning_signs;
-use super::{entity, series};
+use super::{buckets, entity, series};
 use crate::accounts::Caller;
 use crate::error::AppError;
 use crate::history::HistoryAction;
@@ -118,19 +120,24 @@ impl From<ClinicalRow> for RoundValues {
 }
 
 /// How a change touched the patient's rounds.
+#[derive(Clone, Copy)]
 pub(super) enum Touched<'a> {
     /// These rounds were added (oldest first, each with its id); when none
     /// is older than the newest before, the kept course takes them one by
     /// one.
     Added(&'a [(i32, RoundValues)]),
-    /// Rounds were corrected or deleted, or none changed: the course is
-    /// folded again from the rounds if it is not kept.
-    Changed,
+    /// Rounds measured at these times were corrected or deleted (a
+    /// correction names the time before and after): the course is folded
+    /// again from the rounds.
+    Changed(&'a [DateTime<Utc>]),
+    /// No round changed: the course is folded from the rounds only if it
+    /// is not kept.
     Unchanged,
 }
 
-/// The NEWS2 after a round, on SpO2 scale 1 and 2, to store with it.
-type Scores = (i32, Option<[u8; 2]>);
+/// The NEWS2 after a round (its id and time), on SpO2 scale 1 and 2, to
+/// store with it.
+type Scores = (i32, DateTime<Utc>, Option<[u8; 2]>);
 
 /// The course of the patient's stay folded from all its rounds, oldest
 /// first, read as a stream; with `rescored`, the rounds whose stored NEWS2
@@ -155,21 +162,28 @@ async fn folded(
     while let Some(row) = rows.try_next().await? {
         let (id, stored) = (row.id, [row.news2, row.news2_scale2]);
         let round = RoundValues::from(row);
+        let at = round.measured_at;
         course.add(&round, zone, patient.baseline_hematocrit_percent);
         let scores = course.scores_after(&round);
         if let Some(out) = rescored.as_deref_mut()
             && stored != scores.map_or([None; 2], |s| s.map(|v| Some(i16::from(v))))
         {
-            out.push((id, scores));
+            out.push((id, at, scores));
         }
     }
     Ok(course)
 }
 
-/// Stores the NEWS2 after each of these rounds.
-async fn store_scores(txn: &DatabaseTransaction, scores: &[Scores]) -> Result<(), AppError> {
+/// Stores the NEWS2 after each of these rounds, and adds the hours they
+/// fall in to those to sum again.
+async fn store_scores(
+    txn: &DatabaseTransaction,
+    scores: &[Scores],
+    hours: &mut BTreeSet<i64>,
+) -> Result<(), AppError> {
     use entity::Column as C;
-    for &(id, score) in scores {
+    for &(id, at, score) in scores {
+        hours.insert(buckets::hour_of(at, zones::hospital()));
         let [one, two] = score.map_or([None; 2], |s| s.map(|v| Some(i16::from(v))));
         entity::Entity::update_many()
             .col_expr(C::News2, Expr::value(one))
@@ -182,20 +196,32 @@ async fn store_scores(txn: &DatabaseTransaction, scores: &[Scores]) -> Result<()
 }
 
 /// Stores the NEWS2 after each round of the stays recorded before rounds
-/// carried it, each stay in one transaction; answers how many were scored.
-pub async fn score_stays(db: &DatabaseConnection) -> Result<usize, AppError> {
+/// carried it and sums their hours, each stay in one transaction; answers
+/// how many there were.
+pub async fn summarise_stays(db: &DatabaseConnection) -> Result<usize, AppError> {
     use crate::patients::entity as patients;
     let unscored = patients::Entity::find()
-        .filter(patients::Column::RoundsScored.eq(false))
+        .filter(patients::Column::RoundsSummed.eq(false))
         .all(db)
         .await?;
     for patient in &unscored {
         write(db, async |txn| {
             let mut rescored = Vec::new();
             folded(txn, patient, Some(&mut rescored)).await?;
-            store_scores(txn, &rescored).await?;
+            let mut hours = BTreeSet::new();
+            store_scores(txn, &rescored, &mut hours).await?;
+            let times: Vec<DateTime<Utc>> = entity::Entity::find()
+                .select_only()
+                .column(entity::Column::MeasuredAt)
+                .filter(entity::Column::PatientId.eq(patient.id))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            let zone = zones::hospital();
+            hours.extend(times.into_iter().map(|t| buckets::hour_of(t, zone)));
+            buckets::recount(txn, patient.id, &hours).await?;
             patients::Entity::update_many()
-                .col_expr(patients::Column::RoundsScored, Expr::value(true))
+                .col_expr(patients::Column::RoundsSummed, Expr::value(true))
                 .filter(patients::Column::Id.eq(patient.id))
                 .exec(txn)
                 .await?;
@@ -244,6 +270,15 @@ pub(super) async fn reassess(
     now: DateTime<Utc>,
 ) -> Result<ClinicalStatus, AppError> {
     let kept = crate::patients::service::kept_course(&patient);
+    let zone = zones::hospital();
+    let mut hours: BTreeSet<i64> = match touched {
+        Touched::Added(rounds) => rounds
+            .iter()
+            .map(|(_, r)| buckets::hour_of(r.measured_at, zone))
+            .collect(),
+        Touched::Changed(times) => times.iter().map(|t| buckets::hour_of(*t, zone)).collect(),
+        Touched::Unchanged => BTreeSet::new(),
+    };
     let course = match (touched, kept) {
         (Touched::Added(rounds), Some(mut course))
             if rounds.first().is_some_and(|(_, r)| course.takes(r)) =>
@@ -255,20 +290,21 @@ pub(super) async fn reassess(
                     zones::hospital(),
                     patient.baseline_hematocrit_percent,
                 );
-                scores.push((*id, course.scores_after(round)));
+                scores.push((*id, round.measured_at, course.scores_after(round)));
             }
-            scores.retain(|(_, s)| s.is_some());
-            store_scores(txn, &scores).await?;
+            scores.retain(|(_, _, s)| s.is_some());
+            store_scores(txn, &scores, &mut hours).await?;
             course
         }
         (Touched::Unchanged, Some(course)) => course,
         _ => {
             let mut rescored = Vec::new();
             let course = folded(txn, &patient, Some(&mut rescored)).await?;
-            store_scores(txn, &rescored).await?;
+            store_scores(txn, &rescored, &mut hours).await?;
             course
         }
     };
+    buckets::recount(txn, patient.id, &hours).await?;
     let status = status_at(&course, &patient, now);
     let before = crate::patients::service::snapshot(&patient);
     let after = Snapshot {

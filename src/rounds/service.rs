@@ -545,7 +545,8 @@ pub async fn correct(
             .filter(|w| !before.warning_signs.contains(w))
             .copied()
             .collect();
-        reassess(txn, patient, Touched::Changed, &added, now).await?;
+        let times = [before.measured_at, values.measured_at];
+        reassess(txn, patient, Touched::Changed(&times), &added, now).await?;
         Ok(round)
     })
     .await
@@ -576,7 +577,8 @@ pub async fn delete(
             .await?;
         history::deleted(txn, caller, subject, &reason, &before).await?;
         events::append(txn, Topic::Rounds, Change::Delete, audience, &deleted).await?;
-        reassess(txn, patient, Touched::Changed, &[], now).await?;
+        let times = [before.measured_at];
+        reassess(txn, patient, Touched::Changed(&times), &[], now).await?;
         Ok(())
     })
     .await

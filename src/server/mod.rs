@@ -286,11 +286,13 @@ fn failed(detail: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Re
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     crate::zones::set_hospital(&config.time_zone).map_err(StartupError::Config)?;
     let db = db::connect(&config.database_url).await?;
-    let scored = crate::rounds::clinical::score_stays(&db)
+    let summarised = crate::rounds::clinical::summarise_stays(&db)
         .await
-        .map_err(|e| StartupError::Migration(format!("cannot score the stays' rounds: {e}")))?;
-    if scored > 0 {
-        tracing::info!("stored the NEWS2 after each round of {scored} stays recorded before");
+        .map_err(|e| StartupError::Migration(format!("cannot sum the stays' rounds: {e}")))?;
+    if summarised > 0 {
+        tracing::info!(
+            "stored the NEWS2 after each round and summed the hours of {summarised} stays recorded before"
+        );
     }
     if config.demo {
         seed(&db, crate::demo::DEFAULT_SEED).await?;

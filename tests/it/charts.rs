@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use vitalboard::accounts::Caller;
 use vitalboard::patients::PatientInput;
 use vitalboard::patients::service as patients;
-use vitalboard::rounds::clinical::{charts, score_stays};
+use vitalboard::rounds::clinical::{charts, summarise_stays};
 use vitalboard::rounds::series::{Charts, Span};
 use vitalboard::rounds::service as rounds;
 use vitalboard::rules::RoundInput;
@@ -80,7 +80,11 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn course(db: &DatabaseConnection, nurse: &Caller, id: i32) -> Charts {
-    charts(db, nurse, id, Span::Course, Some(BUCKETS as u64), now())
+    in_buckets(db, nurse, id, BUCKETS).await
+}
+
+async fn in_buckets(db: &DatabaseConnection, nurse: &Caller, id: i32, buckets: usize) -> Charts {
+    charts(db, nurse, id, Span::Course, Some(buckets as u64), now())
         .await
         .unwrap()
 }
@@ -95,25 +99,32 @@ async fn a_long_stay_is_summed_per_bucket_with_its_range_mean_and_count() {
         let c = course(conn, &nurse, id).await;
         assert_eq!(c.rounds, ROUNDS, "{}", db.url());
 
-        let temperatures = c.of("temperature_c");
-        assert_eq!(temperatures.points.len(), BUCKETS);
-        for (k, p) in temperatures.points.iter().enumerate() {
-            let values: Vec<f64> = (30 * k..30 * (k + 1)).map(temperature).collect();
-            let mean = values.iter().sum::<f64>() / 30.0;
-            assert_eq!(p.count, 30, "bucket {k}");
-            assert_eq!(p.min, values.iter().copied().fold(f64::MAX, f64::min));
-            assert_eq!(p.max, values.iter().copied().fold(f64::MIN, f64::max));
-            assert!(
-                (p.mean - mean).abs() < 1e-9,
-                "bucket {k}: {} ≠ {mean}",
-                p.mean
-            );
-            assert_eq!(
-                p.at,
-                admitted() + Duration::minutes(2 * (30 * k as i64 + 29)),
-                "a bucket stands at its newest value's time"
-            );
+        // Hour-long buckets are summed from the patient's hours, half-hour
+        // ones from the rounds: the same figures either way.
+        for buckets in [BUCKETS, 2 * BUCKETS] {
+            let c = in_buckets(conn, &nurse, id, buckets).await;
+            let per = ROUNDS / buckets;
+            let temperatures = c.of("temperature_c");
+            assert_eq!(temperatures.points.len(), buckets);
+            for (k, p) in temperatures.points.iter().enumerate() {
+                let values: Vec<f64> = (per * k..per * (k + 1)).map(temperature).collect();
+                let mean = values.iter().sum::<f64>() / per as f64;
+                assert_eq!(p.count as usize, per, "bucket {k} of {buckets}");
+                assert_eq!(p.min, values.iter().copied().fold(f64::MAX, f64::min));
+                assert_eq!(p.max, values.iter().copied().fold(f64::MIN, f64::max));
+                assert!(
+                    (p.mean - mean).abs() < 1e-9,
+                    "bucket {k}: {} ≠ {mean}",
+                    p.mean
+                );
+                assert_eq!(
+                    p.at,
+                    admitted() + Duration::minutes(2 * (per * (k + 1) - 1) as i64),
+                    "a bucket stands at its newest value's time"
+                );
+            }
         }
+        let temperatures = c.of("temperature_c");
         assert_eq!(temperatures.points[5].max, 41.0, "the spike survives");
         assert_eq!(
             temperatures.newest.map(|p| (p.at, p.mean)),
@@ -153,7 +164,7 @@ async fn a_late_round_scores_the_rounds_after_it_again() {
             pulse_per_min: Some("60".into()),
             ..Default::default()
         };
-        rounds::record(conn, &nurse, id, &late, now())
+        let recorded = rounds::record(conn, &nurse, id, &late, now())
             .await
             .unwrap();
         let c = course(conn, &nurse, id).await;
@@ -169,11 +180,27 @@ async fn a_late_round_scores_the_rounds_after_it_again() {
             "two of the 31 rounds score 0: {}",
             first.mean
         );
+        let admin = caller(conn, "admin").await;
+        rounds::delete(
+            conn,
+            &admin,
+            recorded.id,
+            "Recorded for the wrong patient",
+            now(),
+        )
+        .await
+        .unwrap();
+        let first = course(conn, &nurse, id).await.of("news2").points[0];
+        assert_eq!(
+            (first.count, first.min, first.max),
+            (30, 3.0, 3.0),
+            "deleted, the late round no longer counts, nor lowers the one after it"
+        );
     }
 }
 
 #[tokio::test]
-async fn stays_recorded_before_rounds_carried_their_news2_are_scored_once() {
+async fn stays_recorded_before_rounds_were_summed_are_summed_once_at_start() {
     use vitalboard::patients::entity as patient;
     use vitalboard::rounds::entity as round;
     for db in every_database().await {
@@ -189,19 +216,22 @@ async fn stays_recorded_before_rounds_carried_their_news2_are_scored_once() {
             .exec(conn)
             .await
             .unwrap();
+        conn.execute_unprepared(&format!("DELETE FROM round_hours WHERE patient_id = {id}"))
+            .await
+            .unwrap();
         patient::Entity::update_many()
-            .col_expr(patient::Column::RoundsScored, Expr::value(false))
+            .col_expr(patient::Column::RoundsSummed, Expr::value(false))
             .filter(patient::Column::Id.eq(id))
             .exec(conn)
             .await
             .unwrap();
         assert!(
             course(conn, &nurse, id).await.of("news2").points.is_empty(),
-            "{}: without scores there is no NEWS2 to draw",
+            "{}: without its hours and scores there is no NEWS2 to draw",
             db.url()
         );
-        assert_eq!(score_stays(conn).await.unwrap(), 1);
+        assert_eq!(summarise_stays(conn).await.unwrap(), 1);
         assert_eq!(course(conn, &nurse, id).await, scored);
-        assert_eq!(score_stays(conn).await.unwrap(), 0, "scored once");
+        assert_eq!(summarise_stays(conn).await.unwrap(), 0, "scored once");
     }
 }
