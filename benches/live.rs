@@ -3,7 +3,11 @@
 //! asserts nothing about time.
 //!
 //! `cargo bench --bench live --features ssr`
-//! (`LIVE_ROUNDS`, `LIVE_WRITERS` and `LIVE_IDLE` change the sizes.)
+//! (`LIVE_ROUNDS`, `LIVE_WRITERS` and `LIVE_IDLE` change the sizes;
+//! `LIVE_POSTGRES=postgres://USER@HOST/DB` runs it on a fresh PostgreSQL
+//! database made from that server instead, and `LIVE_REDIS=redis://HOST`
+//! on two servers sharing the database and that Redis, writers and
+//! sockets spread over both.)
 
 use std::collections::HashMap;
 use std::process::{Child, Command};
@@ -20,6 +24,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 const PATIENTS: usize = 100;
 const PER_PATIENT: usize = 10;
 const PORT: u16 = 3190;
+const POSTGRES_DB: &str = "vitalboard_live_bench";
 
 fn size(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -49,18 +54,44 @@ impl Server {
 }
 
 fn url(path: &str) -> String {
-    format!("http://127.0.0.1:{PORT}{path}")
+    on(0, path)
 }
 
-async fn start(folder: &std::path::Path) -> Server {
+/// `path` on server `n`.
+fn on(n: usize, path: &str) -> String {
+    format!("http://127.0.0.1:{}{path}", PORT + n as u16)
+}
+
+/// A fresh database: a file in `folder`, or one made on the PostgreSQL
+/// server of `LIVE_POSTGRES`.
+async fn database(folder: &std::path::Path) -> String {
+    use sea_orm::ConnectionTrait;
+    let Ok(admin_url) = std::env::var("LIVE_POSTGRES") else {
+        return format!("sqlite://{}/bench.db", folder.display());
+    };
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {POSTGRES_DB}"),
+        format!("CREATE DATABASE {POSTGRES_DB}"),
+    ] {
+        admin.execute_unprepared(&sql).await.unwrap();
+    }
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    format!("{base}/{POSTGRES_DB}")
+}
+
+async fn start(n: usize, database_url: &str) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vitalboard"));
+    if let Ok(redis) = std::env::var("LIVE_REDIS") {
+        command.env("REDIS_URL", redis);
+    }
     let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_vitalboard"))
+        command
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{PORT}"))
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/bench.db", folder.display()),
-            )
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", PORT + n as u16))
+            .env("DATABASE_URL", database_url)
             .env("VITALBOARD_ADMIN_USER", "admin")
             .env("VITALBOARD_ADMIN_PASSWORD", "bench-admin-password")
             .env("VITALBOARD_MAX_SOCKETS_PER_USER", "100000")
@@ -69,7 +100,7 @@ async fn start(folder: &std::path::Path) -> Server {
             .expect("server binary"),
     );
     for _ in 0..600 {
-        if reqwest::get(url("/healthz"))
+        if reqwest::get(on(n, "/healthz"))
             .await
             .is_ok_and(|r| r.status() == 200)
         {
@@ -81,9 +112,10 @@ async fn start(folder: &std::path::Path) -> Server {
 }
 
 async fn socket(
+    n: usize,
     token: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("ws://127.0.0.1:{PORT}/ws")
+    let mut request = format!("ws://127.0.0.1:{}/ws", PORT + n as u16)
         .into_client_request()
         .unwrap();
     request
@@ -104,7 +136,22 @@ async fn main() {
     let writers = size("LIVE_WRITERS", 32);
     let idle = size("LIVE_IDLE", 10_000);
     let folder = tempfile::tempdir().unwrap();
-    let server = start(folder.path()).await;
+    let database_url = database(folder.path()).await;
+    let server = start(0, &database_url).await;
+    let mut servers = vec![];
+    if std::env::var("LIVE_REDIS").is_ok() {
+        servers.push(start(1, &database_url).await);
+    }
+    let instances = 1 + servers.len();
+    println!(
+        "{} on {instances} server(s){}",
+        if database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "embedded SQLite"
+        },
+        if instances > 1 { " sharing Redis" } else { "" }
+    );
 
     let admin = reqwest::Client::builder()
         .cookie_store(true)
@@ -163,7 +210,7 @@ async fn main() {
         .enumerate()
         .flat_map(|(i, p)| std::iter::repeat_n((i, *p), PER_PATIENT))
     {
-        let mut ws = socket(&token).await;
+        let mut ws = socket(readers.len() % instances, &token).await;
         let subscribe = json!({ "stream": "rounds", "payload": { "action": "subscribe", "request_id": i, "patient_id": patient } });
         ws.send(Message::Text(subscribe.to_string().into()))
             .await
@@ -198,7 +245,7 @@ async fn main() {
     let next = Arc::new(AtomicU64::new(0));
     let began = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..writers {
+    for w in 0..writers {
         let (next, sent, token, patients) =
             (next.clone(), sent.clone(), token.clone(), patients.clone());
         tasks.push(tokio::spawn(async move {
@@ -213,7 +260,7 @@ async fn main() {
                     "temperature_c": "38.1", "pulse_per_min": "96", "clinical_notes": k.to_string() } });
                 sent.lock().unwrap().insert(k, Instant::now());
                 let response = client
-                    .post(url("/api/rounds/record"))
+                    .post(on(w % instances, "/api/rounds/record"))
                     .bearer_auth(&token)
                     .json(&body)
                     .send()
@@ -255,7 +302,7 @@ async fn main() {
     let before = server.rss_kib();
     let mut idle_sockets = Vec::with_capacity(idle);
     for _ in 0..idle {
-        idle_sockets.push(socket(&token).await);
+        idle_sockets.push(socket(0, &token).await);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = server.rss_kib();
@@ -266,4 +313,5 @@ async fn main() {
         (after.saturating_sub(before)) as f64 / idle as f64
     );
     drop(idle_sockets);
+    drop(servers);
 }

@@ -32,18 +32,9 @@ const HOUR: i64 = 3600;
 
 /// The measurements summed per hour: the charted fields and the NEWS2 on
 /// either SpO2 scale.
-const SUMMED: [&str; 10] = [
-    "temperature_c",
-    "pulse_per_min",
-    "respiration_per_min",
-    "systolic_mmhg",
-    "diastolic_mmhg",
-    "spo2_percent",
-    "hematocrit_percent",
-    "platelets_k_per_ul",
-    "news2",
-    "news2_scale2",
-];
+fn summed_per_hour() -> impl Iterator<Item = &'static str> {
+    CHARTED.into_iter().chain(["news2", "news2_scale2"])
+}
 
 /// The start of the hour `t` falls in, seconds since 1970: hours begin on
 /// the hour of `zone`'s clock, so each lies within one of its shifts.
@@ -81,7 +72,7 @@ pub async fn recount(
     let within = format!("patient_id = {patient} AND measured_at >= {lo} AND measured_at < {hi}");
     let mut columns = Vec::new();
     let mut values = Vec::new();
-    for m in SUMMED {
+    for m in summed_per_hour() {
         for part in ["n", "sum", "min", "max", "last", "newest"] {
             columns.push(format!("{m}_{part}"));
         }
